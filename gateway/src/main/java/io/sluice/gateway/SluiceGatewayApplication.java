@@ -1,0 +1,13 @@
+package io.sluice.gateway;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** The Sluice gateway: server-side WebRTC peer connections for backends. */
+@SpringBootApplication
+public class SluiceGatewayApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(SluiceGatewayApplication.class, args);
+    }
+}
