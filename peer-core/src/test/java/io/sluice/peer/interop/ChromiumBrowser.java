@@ -43,8 +43,14 @@ import org.openqa.selenium.remote.RemoteWebDriver;
  *       there and their multicast stays on the veth link; {@link Builder#mdns(boolean)
  *       mdns(false)} makes it offer {@code 10.77.N.1} instead.</li>
  *   <li>{@link #onLoopback()}: ChromeDriver on 127.0.0.1 in the root namespace, mDNS always off
- *       (its multicast would leave on real interfaces), loopback candidates allowed, and the page
- *       library drops every non-loopback candidate before Java or another peer sees it.</li>
+ *       (its multicast would leave on real interfaces). The page comes from a harness server on
+ *       {@code http://127.0.0.1} (a secure context) and takes a fake capture permission, without
+ *       which Chromium offers no loopback candidates; the page library drops every non-loopback
+ *       candidate before Java or another peer sees it. Chromium still binds its real interfaces
+ *       and sends checks from them to 127.0.0.1, so <em>the peer must not answer a check whose
+ *       source is not loopback</em> (that answer would go to this machine's external address).
+ *       For that reason {@code connect()} between two in-page peers is refused in this mode;
+ *       use a namespace. {@link #offLoopbackAnswers(String)} detects a peer that answered.</li>
  * </ul>
  *
  * <p>ChromeDriver is started from {@link Interop#CHROMEDRIVER} by this class and reached as a
@@ -86,6 +92,7 @@ public final class ChromiumBrowser implements AutoCloseable {
     private final Process driverProcess;
     private final URI driverUri;
     private RemoteWebDriver driver;
+    private LoopbackPage pageServer;
     private final Duration startup;
     private Duration scriptTimeout;
     private boolean closed;
@@ -133,13 +140,25 @@ public final class ChromiumBrowser implements AutoCloseable {
         }
         RemoteWebDriver session = null;
         try {
+            String startUrl = b.startUrl;
+            if (namespace == null) {
+                pageServer = LoopbackPage.start();
+                if (startUrl == null) {
+                    startUrl = pageServer.url();
+                }
+            } else if (startUrl == null) {
+                startUrl = "about:blank";
+            }
             awaitDriverReady();
             session = new RemoteWebDriver(new URL(driverUri.toString()), chromeOptions(b));
             this.driver = session;
             session.manage().timeouts().scriptTimeout(scriptTimeout);
-            open(b.startUrl);
+            open(startUrl);
         } catch (IOException | RuntimeException | Error e) {
             quitQuietly(session);
+            if (pageServer != null) {
+                pageServer.close();
+            }
             killDriverProcesses();
             deleteProfile();
             synchronized (OPEN) {
@@ -155,7 +174,11 @@ public final class ChromiumBrowser implements AutoCloseable {
         return new Builder(Objects.requireNonNull(namespace, "namespace"));
     }
 
-    /** A browser in the root namespace using loopback candidates only; mDNS is off. */
+    /**
+     * A browser in the root namespace offering loopback candidates only, mDNS off; for a Java
+     * peer on 127.0.0.1 that ignores non-loopback sources. See the class comment; prefer
+     * {@link #inNamespace(NetNamespace)}.
+     */
     public static Builder onLoopback() {
         return new Builder(null);
     }
@@ -165,7 +188,7 @@ public final class ChromiumBrowser implements AutoCloseable {
         private final NetNamespace namespace;
         private boolean mdns = true;
         private boolean allowLoopback;
-        private String startUrl = "about:blank";
+        private String startUrl;
         private Duration scriptTimeout = DEFAULT_SCRIPT_TIMEOUT;
         private String driverLogLevel = "INFO";
         private boolean localNetworkAccessChecks;
@@ -202,7 +225,10 @@ public final class ChromiumBrowser implements AutoCloseable {
             return this;
         }
 
-        /** Page to open first (default {@code about:blank}); the helper library is injected into it. */
+        /**
+         * Page to open first; the helper library is injected into it. Default: {@code about:blank}
+         * in a namespace, the harness's blank page on {@code http://127.0.0.1} on loopback.
+         */
         public Builder startUrl(String url) {
             this.startUrl = Objects.requireNonNull(url);
             return this;
@@ -276,6 +302,12 @@ public final class ChromiumBrowser implements AutoCloseable {
         if (b.allowLoopback) {
             args.add("--allow-loopback-in-peer-connection");
         }
+        if (namespace == null) {
+            // Without a (fake) capture permission Chromium offers only the default-route address,
+            // never loopback; the page's getUserMedia call below grants it.
+            args.add("--use-fake-ui-for-media-stream");
+            args.add("--use-fake-device-for-media-stream");
+        }
         Set<String> disabled = new LinkedHashSet<>(b.disabledFeatures);
         if (!b.localNetworkAccessChecks) {
             // Pages on about:blank (or data:) may then fetch/connect to our side at the host address.
@@ -330,7 +362,7 @@ public final class ChromiumBrowser implements AutoCloseable {
     public void injectLibrary() {
         driver.executeScript(LIBRARY);
         if (namespace == null) {
-            driver.executeScript("window.sluice.loopbackOnly();");
+            eval("return sluice.loopbackOnly();");
         }
     }
 
@@ -502,6 +534,15 @@ public final class ChromiumBrowser implements AutoCloseable {
         waitForEvent(name, type, e -> state.equals(e.get("state")), timeout);
     }
 
+    /**
+     * Candidate pairs of {@code name} whose local candidate is not loopback and that got answers:
+     * evidence that a peer replied to a non-loopback address. Loopback-mode tests should assert
+     * this is empty ({@code []}); in a namespace it is meaningless.
+     */
+    public String offLoopbackAnswers(String name) {
+        return eval("return sluice.offLoopbackAnswers(arguments[0]);", name);
+    }
+
     /** The tail of ChromeDriver's log (for failure messages). */
     public String driverLog() {
         try {
@@ -529,6 +570,9 @@ public final class ChromiumBrowser implements AutoCloseable {
             quitQuietly(driver);
         } finally {
             killDriverProcesses();
+            if (pageServer != null) {
+                pageServer.close();
+            }
             deleteProfile();
             synchronized (OPEN) {
                 OPEN.remove(this);

@@ -9,6 +9,7 @@
   const peers = new Map();      // name -> {pc, channels: Map(label -> RTCDataChannel), log: []}
   let seq = 0;
   let candidateFilter = null;   // null, or a function(candidateLine) -> keep?
+  let loopbackMode = false;
 
   function peer(name) {
     const p = peers.get(name);
@@ -82,13 +83,40 @@
   const api = {
     version: 1,
 
-    // Drops candidates whose address is not 127.0.0.1/::1 from everything handed to Java and
-    // to other peers (used without a namespace, where Chromium also gathers real interfaces).
-    loopbackOnly() {
+    // Loopback mode (no namespace). Drops candidates whose address is not 127.0.0.1/::1 from
+    // everything handed to Java and to other peers, and takes a fake capture permission, without
+    // which Chromium offers only its default-route address and no loopback candidates at all.
+    async loopbackOnly() {
       candidateFilter = line => {
         const a = candidateAddress(line);
         return a === '127.0.0.1' || a === '::1';
       };
+      loopbackMode = true;
+      if (window.isSecureContext && navigator.mediaDevices) {
+        const stream = await navigator.mediaDevices.getUserMedia({audio: true});
+        stream.getTracks().forEach(t => t.stop());
+        return true;
+      }
+      return false;
+    },
+
+    // Candidate pairs whose local candidate is not loopback yet received responses.
+    async offLoopbackAnswers(name) {
+      const report = await peer(name).pc.getStats();
+      const byId = new Map();
+      report.forEach(s => byId.set(s.id, s));
+      const found = [];
+      report.forEach(s => {
+        if (s.type !== 'candidate-pair') {
+          return;
+        }
+        const local = byId.get(s.localCandidateId);
+        const address = local && local.address;
+        if (address && address !== '127.0.0.1' && address !== '::1' && (s.responsesReceived || 0) > 0) {
+          found.push({pair: s.id, local: address, responsesReceived: s.responsesReceived});
+        }
+      });
+      return found;
     },
 
     info() {
@@ -271,6 +299,11 @@
 
     // Offer/answer between two peers of this page, with trickled candidates in both directions.
     async connect(offerer, answerer) {
+      if (loopbackMode) {
+        // Chromium's sockets on real interfaces would send checks to 127.0.0.1 too, and the
+        // other in-page peer would answer to their (real) source address.
+        throw new Error('connect() between in-page peers needs a namespace; on loopback, connect to our stack only');
+      }
       const pipe = (fromName, toName) => {
         const to = peer(toName).pc;
         const pending = [];
