@@ -44,6 +44,9 @@ public record Connection(String netType, String addrType, String address) {
         SdpSyntax.requireToken(f.get(0), "nettype");
         SdpSyntax.requireToken(f.get(1), "addrtype");
         String address = f.get(2);
+        if (!SdpSyntax.isNonWs(address)) {
+            throw new SdpParseException("connection address contains whitespace or control characters");
+        }
         if ("IP4".equals(f.get(1)) || "IP6".equals(f.get(1))) {
             for (int i = 0; i < address.length(); i++) {
                 char c = address.charAt(i);

@@ -49,6 +49,9 @@ public record Origin(String username, String sessionId, String sessionVersion, S
                 throw new SdpParseException(what + " is too long");
             }
         }
+        if (!SdpSyntax.isNonWs(f.get(0)) || !SdpSyntax.isNonWs(f.get(5))) {
+            throw new SdpParseException("origin contains whitespace or control characters");
+        }
         SdpSyntax.requireToken(f.get(3), "nettype");
         SdpSyntax.requireToken(f.get(4), "addrtype");
         return new Origin(f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), f.get(5));
