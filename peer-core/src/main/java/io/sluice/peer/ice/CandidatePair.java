@@ -11,6 +11,9 @@ import java.util.Objects;
 public record CandidatePair(Candidate local, Candidate remote, long priority, PairState state,
         boolean nominated) {
 
+    /** The largest candidate priority RFC 8445 §5.1.2.1 allows. */
+    public static final long MAX_CANDIDATE_PRIORITY = 0x7fffffffL;
+
     public CandidatePair {
         Objects.requireNonNull(local);
         Objects.requireNonNull(remote);
@@ -19,11 +22,13 @@ public record CandidatePair(Candidate local, Candidate remote, long priority, Pa
 
     /**
      * Pair priority (RFC 8445 §6.1.2.3), with G the controlling agent's candidate priority and D
-     * the controlled agent's: {@code 2^32 * min(G, D) + 2 * max(G, D) + (G > D ? 1 : 0)}.
+     * the controlled agent's: {@code 2^32 * min(G, D) + 2 * max(G, D) + (G > D ? 1 : 0)}. Candidate
+     * priorities are at most 2^31 - 1 (RFC 8445 §5.1.2.1); larger values a peer may signal are
+     * clamped to it, so the result always fits in a non-negative long.
      */
     public static long priority(long controllingPriority, long controlledPriority) {
-        long g = controllingPriority;
-        long d = controlledPriority;
+        long g = Math.max(0, Math.min(controllingPriority, MAX_CANDIDATE_PRIORITY));
+        long d = Math.max(0, Math.min(controlledPriority, MAX_CANDIDATE_PRIORITY));
         return (Math.min(g, d) << 32) + 2 * Math.max(g, d) + (g > d ? 1 : 0);
     }
 }

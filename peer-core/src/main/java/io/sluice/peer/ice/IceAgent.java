@@ -785,7 +785,7 @@ public final class IceAgent {
         pairs.sort(BY_PRIORITY);
     }
 
-    private static final Comparator<Pair> BY_PRIORITY = (a, b) -> Long.compare(b.priority, a.priority);
+    private static final Comparator<Pair> BY_PRIORITY = (a, b) -> Long.compareUnsigned(b.priority, a.priority);
 
     private void enqueueTriggered(Pair p, boolean front) {
         if (p.queued) {
@@ -1165,7 +1165,7 @@ public final class IceAgent {
         Pair best = bestSucceeded();
         boolean betterPending = false;
         for (Pair q : pairs) {
-            if (q.priority > best.priority && (q.state == PairState.WAITING || q.state == PairState.IN_PROGRESS
+            if (Long.compareUnsigned(q.priority, best.priority) > 0 && (q.state == PairState.WAITING || q.state == PairState.IN_PROGRESS
                     || q.state == PairState.FROZEN)) {
                 betterPending = true;
                 break;
@@ -1183,7 +1183,7 @@ public final class IceAgent {
         p.nominated = true;
         p.nominating = false;
         p.nominateOnSuccess = false;
-        if (selectedIsCurrent() && selected.priority >= p.priority && selected != p) {
+        if (selectedIsCurrent() && Long.compareUnsigned(selected.priority, p.priority) >= 0 && selected != p) {
             return; // keep the higher-priority nominated pair (RFC 8445 §8.1.1)
         }
         select(p, now);
