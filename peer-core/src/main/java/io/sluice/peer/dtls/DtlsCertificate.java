@@ -226,7 +226,27 @@ public final class DtlsCertificate {
         if (!certAlg.equals(key.getAlgorithm()) && !("EC".equals(certAlg) && "ECDSA".equals(key.getAlgorithm()))) {
             throw new IllegalArgumentException("key algorithm " + key.getAlgorithm() + " does not match certificate " + certAlg);
         }
+        if (!keyBelongsTo(key, cert)) {
+            throw new IllegalArgumentException("the private key does not belong to the certificate");
+        }
         return new DtlsCertificate(cert, key);
+    }
+
+    /** Signs a probe with the key and verifies it with the certificate's public key. */
+    private static boolean keyBelongsTo(PrivateKey key, X509Certificate cert) {
+        try {
+            String alg = "EC".equals(cert.getPublicKey().getAlgorithm()) ? "SHA256withECDSA" : "SHA256withRSA";
+            byte[] probe = "sluice key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            java.security.Signature s = java.security.Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            s.initVerify(cert.getPublicKey());
+            s.update(probe);
+            return s.verify(sig);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
     }
 
     private static X509Certificate toX509(byte[] der) throws CertificateException {
