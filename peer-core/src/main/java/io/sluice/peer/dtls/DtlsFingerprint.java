@@ -1,0 +1,163 @@
+package io.sluice.peer.dtls;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A certificate fingerprint as carried by SDP {@code a=fingerprint} (RFC 8122 §5):
+ * {@code hash-func SP fingerprint}, where the fingerprint is upper-case hex bytes joined by colons,
+ * for example {@code sha-256 AB:CD:...}. WebRTC certificates are self-signed, so this is the only
+ * thing that authenticates a peer (RFC 8827 §6.5).
+ *
+ * @param algorithm the hash function, lower case as in SDP: sha-1, sha-224, sha-256, sha-384, sha-512
+ * @param value     the digest bytes
+ */
+public record DtlsFingerprint(String algorithm, byte[] value) {
+
+    /** Hash functions we can compute; in SDP spelling. */
+    public static final List<String> SUPPORTED = List.of("sha-1", "sha-224", "sha-256", "sha-384", "sha-512");
+
+    public DtlsFingerprint {
+        algorithm = algorithm.toLowerCase(Locale.ROOT);
+        value = value.clone();
+    }
+
+    @Override
+    public byte[] value() {
+        return value.clone();
+    }
+
+    /** True when the hash function is one of {@link #SUPPORTED}. */
+    public boolean isSupported() {
+        return SUPPORTED.contains(algorithm);
+    }
+
+    /** Computes the fingerprint of a DER certificate; the algorithm must be one of {@link #SUPPORTED}. */
+    public static DtlsFingerprint of(String algorithm, byte[] der) {
+        return new DtlsFingerprint(algorithm, digest(algorithm, der));
+    }
+
+    /**
+     * Parses the value of an {@code a=fingerprint} attribute ({@code "sha-256 AB:CD:..."}).
+     *
+     * @throws IllegalArgumentException with the reason, if the text is not a fingerprint
+     */
+    public static DtlsFingerprint parse(String sdpValue) {
+        if (sdpValue == null) {
+            throw new IllegalArgumentException("fingerprint: null");
+        }
+        String s = sdpValue.trim();
+        int sp = s.indexOf(' ');
+        if (sp <= 0) {
+            throw new IllegalArgumentException("fingerprint: expected 'hash-func SP hex', got '" + abbreviate(s) + "'");
+        }
+        String alg = s.substring(0, sp);
+        String hex = s.substring(sp + 1).trim();
+        if (hex.isEmpty() || hex.length() % 3 != 2) {
+            throw new IllegalArgumentException("fingerprint: malformed hex '" + abbreviate(hex) + "'");
+        }
+        byte[] out = new byte[(hex.length() + 1) / 3];
+        for (int i = 0; i < out.length; i++) {
+            int p = i * 3;
+            if (i > 0 && hex.charAt(p - 1) != ':') {
+                throw new IllegalArgumentException("fingerprint: expected ':' at " + (p - 1));
+            }
+            int hi = Character.digit(hex.charAt(p), 16);
+            int lo = Character.digit(hex.charAt(p + 1), 16);
+            if (hi < 0 || lo < 0) {
+                throw new IllegalArgumentException("fingerprint: bad hex digit at " + p);
+            }
+            out[i] = (byte) ((hi << 4) | lo);
+        }
+        return new DtlsFingerprint(alg, out);
+    }
+
+    /** The SDP form: {@code sha-256 AB:CD:...}. */
+    public String toSdp() {
+        return algorithm + " " + hex(value);
+    }
+
+    /** True when {@code der} hashes to this fingerprint; constant-time in the digest. False for unsupported hashes. */
+    public boolean matches(byte[] der) {
+        if (!isSupported() || der == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(digest(algorithm, der), value);
+    }
+
+    /**
+     * True when the certificate matches at least one fingerprint whose hash function we support.
+     * Fingerprints with unknown hash functions are ignored; with none we support, nothing matches.
+     */
+    public static boolean anyMatches(List<DtlsFingerprint> fingerprints, byte[] der) {
+        boolean matched = false;
+        for (DtlsFingerprint f : fingerprints) {
+            // no early exit: the time taken does not depend on which entry matched
+            matched |= f.matches(der);
+        }
+        return matched;
+    }
+
+    static byte[] digest(String sdpAlgorithm, byte[] data) {
+        String jca;
+        switch (sdpAlgorithm.toLowerCase(Locale.ROOT)) {
+            case "sha-1":
+                jca = "SHA-1";
+                break;
+            case "sha-224":
+                jca = "SHA-224";
+                break;
+            case "sha-256":
+                jca = "SHA-256";
+                break;
+            case "sha-384":
+                jca = "SHA-384";
+                break;
+            case "sha-512":
+                jca = "SHA-512";
+                break;
+            default:
+                throw new IllegalArgumentException("unsupported fingerprint hash function: " + sdpAlgorithm);
+        }
+        try {
+            return MessageDigest.getInstance(jca).digest(data);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("JDK lacks " + jca, e);
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        final char[] digits = "0123456789ABCDEF".toCharArray();
+        StringBuilder sb = new StringBuilder(bytes.length * 3);
+        for (int i = 0; i < bytes.length; i++) {
+            if (i > 0) {
+                sb.append(':');
+            }
+            sb.append(digits[(bytes[i] >> 4) & 0xf]).append(digits[bytes[i] & 0xf]);
+        }
+        return sb.toString();
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DtlsFingerprint && ((DtlsFingerprint) o).algorithm.equals(algorithm)
+                && Arrays.equals(((DtlsFingerprint) o).value, value);
+    }
+
+    @Override
+    public int hashCode() {
+        return algorithm.hashCode() * 31 + Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+        return toSdp();
+    }
+}
