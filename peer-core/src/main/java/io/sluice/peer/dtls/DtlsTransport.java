@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       handshake thread, the sender, or the thread in {@code handleDatagram} when a flight is
  *       retransmitted) and must hand the bytes over without blocking.</li>
  *   <li>Listener events go through {@code eventExecutor}, which must run tasks one at a time in
- *       submission order.</li>
+ *       submission order, and later than {@code execute} returns (a queueing executor such as the
+ *       peer's event loop, not a direct one): events are submitted while internal locks are held.</li>
  * </ul>
  *
  * <p>The remote certificate is authenticated only by the SDP fingerprints given to
