@@ -45,6 +45,9 @@ final class BcPeers {
         /** Checks the peer's chain against the SDP fingerprints; throws bad_certificate on mismatch. */
         void verifyPeer(Certificate chain) throws IOException;
 
+        /** The cipher suite is known (before any protected record can arrive). */
+        void cipherSuiteSelected(int cipherSuite);
+
         void alertRaised(short level, short description, String message, Throwable cause);
 
         void alertReceived(short level, short description);
@@ -201,6 +204,12 @@ final class BcPeers {
         }
 
         @Override
+        public void notifySelectedCipherSuite(int selectedCipherSuite) {
+            super.notifySelectedCipherSuite(selectedCipherSuite);
+            hooks.cipherSuiteSelected(selectedCipherSuite);
+        }
+
+        @Override
         public TlsAuthentication getAuthentication() {
             return new TlsAuthentication() {
                 @Override
@@ -317,6 +326,13 @@ final class BcPeers {
                 TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {srtpProfile.id()}, TlsUtils.EMPTY_BYTES));
             }
             return ext;
+        }
+
+        @Override
+        public int getSelectedCipherSuite() throws IOException {
+            int suite = super.getSelectedCipherSuite();
+            hooks.cipherSuiteSelected(suite);
+            return suite;
         }
 
         @Override

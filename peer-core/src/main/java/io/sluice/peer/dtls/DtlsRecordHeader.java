@@ -49,7 +49,9 @@ public record DtlsRecordHeader(int contentType, int version, int epoch, long seq
         BAD_VERSION,
         EMPTY_FRAGMENT,
         FRAGMENT_TOO_LONG,
-        TRUNCATED_FRAGMENT
+        TRUNCATED_FRAGMENT,
+        /** A protected record (epoch above 0) too short to hold the cipher's nonce and tag. */
+        SHORT_CIPHERTEXT
     }
 
     /** True when the first byte is in the RFC 7983 DTLS range (20..63). */
@@ -84,6 +86,16 @@ public record DtlsRecordHeader(int contentType, int version, int epoch, long seq
      * nothing after the last one. Allocation-free; never throws.
      */
     public static Verdict check(byte[] data, int offset, int length) {
+        return check(data, offset, length, 1);
+    }
+
+    /**
+     * As {@link #check(byte[], int, int)}, also refusing records of epoch 1 and above whose
+     * fragment is shorter than {@code minProtectedLength} (the record expansion of the cipher:
+     * 24 bytes for AES-GCM, 16 for ChaCha20-Poly1305). The TLS engine treats such a record as a
+     * fatal decode_error, so one forged datagram could otherwise end a connection.
+     */
+    public static Verdict check(byte[] data, int offset, int length, int minProtectedLength) {
         if (data == null || length <= 0 || offset < 0 || offset > data.length - length) {
             return Verdict.EMPTY;
         }
@@ -111,6 +123,9 @@ public record DtlsRecordHeader(int contentType, int version, int epoch, long seq
             }
             if (end - pos - LENGTH < len) {
                 return Verdict.TRUNCATED_FRAGMENT;
+            }
+            if (len < minProtectedLength && (data[pos + 3] != 0 || data[pos + 4] != 0)) {
+                return Verdict.SHORT_CIPHERTEXT;
             }
             pos += LENGTH + len;
         }

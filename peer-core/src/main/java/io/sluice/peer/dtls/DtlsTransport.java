@@ -55,7 +55,8 @@ import org.slf4j.LoggerFactory;
  *       handshake thread, the sender, or the thread in {@code handleDatagram} when a flight is
  *       retransmitted) and must hand the bytes over without blocking.</li>
  *   <li>Listener events go through {@code eventExecutor}, which must run tasks one at a time in
- *       submission order.</li>
+ *       submission order, and later than {@code execute} returns (a queueing executor such as the
+ *       peer's event loop, not a direct one): events are submitted while internal locks are held.</li>
  * </ul>
  *
  * <p>The remote certificate is authenticated only by the SDP fingerprints given to
@@ -93,6 +94,8 @@ public final class DtlsTransport {
     private volatile SrtpProfile srtpProfile;
     private volatile int cipherSuite = -1;
     private volatile boolean closeNotifyReceived;
+    /** Smallest protected record the negotiated cipher can produce; shorter ones are dropped as junk. */
+    private volatile int minProtectedLength = 16;
     private List<DtlsFingerprint> remoteFingerprints; // guarded by fingerprintLock
     private long handshakeDeadlineNanos;
     private byte[] rxBuffer; // guarded by rxLock
@@ -184,7 +187,7 @@ public final class DtlsTransport {
                 droppedOversize.incrementAndGet();
                 return;
             }
-            DtlsRecordHeader.Verdict verdict = DtlsRecordHeader.check(buf, off, len);
+            DtlsRecordHeader.Verdict verdict = DtlsRecordHeader.check(buf, off, len, minProtectedLength);
             if (verdict != DtlsRecordHeader.Verdict.OK) {
                 droppedJunk.incrementAndGet();
                 if (log.isTraceEnabled()) {
@@ -439,6 +442,13 @@ public final class DtlsTransport {
         }
 
         @Override
+        public void cipherSuiteSelected(int suite) {
+            cipherSuite = suite;
+            // AES-GCM: 8-byte explicit nonce + 16-byte tag; ChaCha20-Poly1305: 16-byte tag only
+            minProtectedLength = cipherSuiteName(suite).contains("CHACHA20") ? 16 : 24;
+        }
+
+        @Override
         public void alertRaised(short level, short description, String message, Throwable cause) {
             if (level == AlertLevel.fatal) {
                 if (reason == null) {
@@ -460,7 +470,7 @@ public final class DtlsTransport {
 
         @Override
         public void handshakeComplete(TlsContext context, SrtpProfile profile) throws IOException {
-            cipherSuite = context.getSecurityParametersConnection().getCipherSuite();
+            cipherSuiteSelected(context.getSecurityParametersConnection().getCipherSuite());
             if (profile != null) {
                 byte[] material;
                 try {

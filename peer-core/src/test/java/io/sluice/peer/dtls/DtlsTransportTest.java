@@ -395,9 +395,12 @@ class DtlsTransportTest {
             fakeApp[4] = 1;
             fakeApp[12] = 40;
             link.server.handleDatagram(fakeApp); // plausible header, fails authentication: dropped by BC
+            byte[] shortCipher = java.util.Arrays.copyOf(fakeApp, 13 + 10);
+            shortCipher[12] = 10; // too short for nonce + tag: the engine would call it a fatal decode_error
+            link.server.handleDatagram(shortCipher);
             assertConnectedAndTalking(link);
             DtlsTransport.Stats st = link.server.stats();
-            assertThat(st.droppedJunk()).isEqualTo(3);
+            assertThat(st.droppedJunk()).isEqualTo(4);
             assertThat(st.droppedOversize()).isEqualTo(1);
         }
     }

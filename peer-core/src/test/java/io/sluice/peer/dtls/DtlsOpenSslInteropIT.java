@@ -1,0 +1,254 @@
+package io.sluice.peer.dtls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.peer.time.RandomSource;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Interop with OpenSSL's {@code s_server}/{@code s_client -dtls1_2} over 127.0.0.1: handshake with
+ * mutual certificates, use_srtp, the exported SRTP keying material compared byte for byte, and
+ * application data both ways. Skipped when no {@code openssl} is on the PATH.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class DtlsOpenSslInteropIT {
+
+    private static final long NOW = System.currentTimeMillis();
+
+    @TempDir
+    Path dir;
+
+    private final List<AutoCloseable> cleanup = new ArrayList<>();
+    private DtlsTestLink.Executors3 ex;
+
+    @BeforeEach
+    void needOpenSsl() throws Exception {
+        boolean present;
+        try {
+            present = new ProcessBuilder("openssl", "version").start().waitFor() == 0;
+        } catch (Exception e) {
+            present = false;
+        }
+        Assumptions.assumeTrue(present, "openssl not installed");
+        ex = new DtlsTestLink.Executors3(1);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (int i = cleanup.size() - 1; i >= 0; i--) {
+            cleanup.get(i).close();
+        }
+        ex.close();
+    }
+
+    /** A UDP socket on 127.0.0.1 with a reader thread that feeds a transport (test only). */
+    private final class Udp implements AutoCloseable {
+        final DatagramSocket socket;
+        volatile SocketAddress peer;
+        volatile DtlsTransport transport;
+        final Thread reader;
+
+        Udp(SocketAddress peer) throws Exception {
+            this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            this.peer = peer;
+            reader = DtlsTestLink.daemon(() -> {
+                byte[] buf = new byte[2048];
+                while (!socket.isClosed()) {
+                    try {
+                        DatagramPacket p = new DatagramPacket(buf, buf.length);
+                        socket.receive(p);
+                        if (this.peer == null) {
+                            this.peer = p.getSocketAddress();
+                        }
+                        transport.handleDatagram(p.getData(), p.getOffset(), p.getLength());
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            }, "udp-reader");
+        }
+
+        void send(byte[] d) {
+            try {
+                socket.send(new DatagramPacket(d, d.length, peer));
+            } catch (Exception e) {
+                // lost
+            }
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        @Override
+        public void close() {
+            socket.close();
+        }
+    }
+
+    private Process openssl(BlockingQueue<String> lines, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add("openssl");
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        cleanup.add(p::destroyForcibly);
+        DtlsTestLink.daemon(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = r.readLine()) != null) {
+                    lines.add(l);
+                }
+            } catch (Exception e) {
+                // process ended
+            }
+        }, "openssl-out").start();
+        return p;
+    }
+
+    private static String awaitLine(BlockingQueue<String> lines, String containing, List<String> seen) throws Exception {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < end) {
+            String l = lines.poll(100, TimeUnit.MILLISECONDS);
+            if (l != null) {
+                seen.add(l);
+                if (l.contains(containing)) {
+                    return l;
+                }
+            }
+        }
+        throw new AssertionError("openssl never printed '" + containing + "'; output: " + String.join("\n", seen));
+    }
+
+    private static String hex(byte[]... parts) {
+        StringBuilder sb = new StringBuilder();
+        for (byte[] p : parts) {
+            for (byte b : p) {
+                sb.append(String.format("%02X", b));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static int freeUdpPort() throws Exception {
+        try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void ourClientAgainstOpenSslServer() throws Exception {
+        DtlsCertificate ours = DtlsCertificate.generate(NOW, RandomSource.secure());
+        DtlsCertificate theirs = DtlsCertificate.generate(NOW, RandomSource.secure());
+        Path pem = dir.resolve("server.pem");
+        Files.writeString(pem, theirs.toPem());
+        int port = freeUdpPort();
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        List<String> seen = new ArrayList<>();
+        Process server = openssl(out, "s_server", "-dtls1_2", "-accept", "127.0.0.1:" + port, "-cert", pem.toString(),
+                "-verify", "1", "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80",
+                "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "56", "-naccept", "1");
+        awaitLine(out, "ACCEPT", seen);
+
+        Udp udp = new Udp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        cleanup.add(udp);
+        DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
+        DtlsTransport t = new DtlsTransport(DtlsRole.CLIENT, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
+                udp::send, rec);
+        udp.transport = t;
+        udp.reader.start();
+        t.setRemoteFingerprints(List.of(theirs.fingerprint()));
+        t.start();
+        assertThat(rec.await(DtlsState.CONNECTED, Duration.ofSeconds(15))).as("connected; " + t.failureReason()).isTrue();
+        assertThat(t.srtpProfile()).contains(SrtpProfile.AEAD_AES_128_GCM);
+        SrtpKeyingMaterial k = t.srtpKeyingMaterial().orElseThrow();
+        String km = awaitLine(out, "Keying material:", seen);
+        assertThat(km.replaceAll(".*Keying material:\\s*", "").trim().toUpperCase())
+                .isEqualTo(hex(k.clientWriteKey(), k.serverWriteKey(), k.clientWriteSalt(), k.serverWriteSalt()));
+
+        byte[] hello = "hello from sluice\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(t.send(hello, 0, hello.length)).isTrue();
+        awaitLine(out, "hello from sluice", seen);
+
+        OutputStream stdin = server.getOutputStream();
+        stdin.write("hello from openssl\n".getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+        byte[] got = rec.data.poll(10, TimeUnit.SECONDS);
+        assertThat(got).isNotNull();
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("hello from openssl\n");
+
+        t.close();
+        awaitLine(out, "shutting down SSL", seen);
+    }
+
+    @Test
+    void openSslClientAgainstOurServer() throws Exception {
+        DtlsCertificate ours = DtlsCertificate.generate(DtlsCertificate.KeyType.RSA_2048, Duration.ofDays(1), NOW,
+                RandomSource.secure());
+        DtlsCertificate theirs = DtlsCertificate.generate(NOW, RandomSource.secure());
+        Path pem = dir.resolve("client.pem");
+        Files.writeString(pem, theirs.toPem());
+
+        Udp udp = new Udp(null);
+        cleanup.add(udp);
+        DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
+        DtlsTransport t = new DtlsTransport(DtlsRole.SERVER, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
+                udp::send, rec);
+        udp.transport = t;
+        udp.reader.start();
+        t.setRemoteFingerprints(List.of(theirs.fingerprint("sha-1"), theirs.fingerprint("sha-384")));
+        t.start();
+
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        List<String> seen = new ArrayList<>();
+        Process client = openssl(out, "s_client", "-dtls1_2", "-connect", "127.0.0.1:" + udp.port(),
+                "-cert", pem.toString(), "-use_srtp", "SRTP_AES128_CM_SHA1_80",
+                "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60");
+        assertThat(rec.await(DtlsState.CONNECTED, Duration.ofSeconds(15))).as("connected; " + t.failureReason()).isTrue();
+        assertThat(t.srtpProfile()).contains(SrtpProfile.AES128_CM_HMAC_SHA1_80);
+        assertThat(DtlsTransport.cipherSuiteName(t.cipherSuite())).startsWith("TLS_ECDHE_RSA_");
+        SrtpKeyingMaterial k = t.srtpKeyingMaterial().orElseThrow();
+        String km = awaitLine(out, "Keying material:", seen);
+        assertThat(km.replaceAll(".*Keying material:\\s*", "").trim().toUpperCase())
+                .isEqualTo(hex(k.clientWriteKey(), k.serverWriteKey(), k.clientWriteSalt(), k.serverWriteSalt()));
+        assertThat(t.getRemoteCertificates().get(0)).isEqualTo(theirs.der());
+
+        // the keying material closes s_client's session summary: it now reads stdin
+        Thread.sleep(200);
+        OutputStream stdin = client.getOutputStream();
+        stdin.write("ping from openssl\n".getBytes(StandardCharsets.US_ASCII));
+        stdin.flush();
+        byte[] got = rec.data.poll(10, TimeUnit.SECONDS);
+        assertThat(got).isNotNull();
+        assertThat(new String(got, StandardCharsets.US_ASCII)).isEqualTo("ping from openssl\n");
+        byte[] pong = "pong from sluice\n".getBytes(StandardCharsets.US_ASCII);
+        assertThat(t.send(pong, 0, pong.length)).isTrue();
+        awaitLine(out, "pong from sluice", seen);
+
+        t.close();
+        assertThat(client.waitFor(10, TimeUnit.SECONDS)).as("s_client exits on close_notify").isTrue();
+    }
+}
