@@ -282,40 +282,49 @@ public record MediaDescription(String type, int port, Integer portCount, String 
         if (!isRtp()) {
             return List.of();
         }
-        List<RtpMap> maps = rtpMaps();
-        List<Fmtp> fmtps = fmtps();
-        List<RtcpFeedback> fbs = rtcpFeedback();
-        List<Codec> out = new ArrayList<>(formats.size());
+        // indexed by payload type, first line wins: linear in the number of attributes
+        RtpMap[] maps = new RtpMap[128];
+        String[] fmtps = new String[128];
+        List<List<RtcpFeedback>> feedback = new ArrayList<>(Collections.nCopies(128, null));
+        List<RtcpFeedback> wildcard = new ArrayList<>();
+        for (RtpMap m : rtpMaps()) {
+            if (maps[m.payloadType()] == null) {
+                maps[m.payloadType()] = m;
+            }
+        }
+        for (Fmtp f : fmtps()) {
+            int pt = f.payloadType();
+            if (pt >= 0 && fmtps[pt] == null) {
+                fmtps[pt] = f.parameters();
+            }
+        }
+        for (RtcpFeedback r : rtcpFeedback()) {
+            int pt = Fmtp.payloadTypeOf(r.format());
+            if (RtcpFeedback.ANY.equals(r.format())) {
+                wildcard.add(r);
+            } else if (pt >= 0) {
+                if (feedback.get(pt) == null) {
+                    feedback.set(pt, new ArrayList<>());
+                }
+                feedback.get(pt).add(r);
+            }
+        }
+        boolean[] seen = new boolean[128];
+        List<Codec> out = new ArrayList<>();
         for (String f : formats) {
             int pt = Fmtp.payloadTypeOf(f);
-            if (pt < 0) {
+            if (pt < 0 || seen[pt]) {
                 continue;
             }
-            RtpMap map = null;
-            for (RtpMap m : maps) {
-                if (m.payloadType() == pt) {
-                    map = m;
-                    break;
-                }
-            }
-            if (map == null) {
-                map = Codec.staticMapping(pt);
-            }
-            String fmtp = null;
-            for (Fmtp p : fmtps) {
-                if (p.payloadType() == pt) {
-                    fmtp = p.parameters();
-                    break;
-                }
-            }
+            seen[pt] = true;
+            RtpMap map = maps[pt] != null ? maps[pt] : Codec.staticMapping(pt);
             List<RtcpFeedback> fb = new ArrayList<>();
-            for (RtcpFeedback r : fbs) {
-                if (r.appliesTo(pt)) {
-                    fb.add(r);
-                }
+            if (feedback.get(pt) != null) {
+                fb.addAll(feedback.get(pt));
             }
+            fb.addAll(wildcard);
             out.add(new Codec(pt, map == null ? null : map.encodingName(), map == null ? 0 : map.clockRate(),
-                    map == null ? null : map.channels(), fmtp, fb));
+                    map == null ? null : map.channels(), fmtps[pt], fb));
         }
         return List.copyOf(out);
     }

@@ -26,7 +26,7 @@ class SdpFuzzTest {
         }
     }
 
-    @FuzzTest(maxDuration = "5m")
+    @FuzzTest(maxDuration = "2m")
     void parseCandidate(byte[] input) {
         String text = new String(input, StandardCharsets.UTF_8);
         try {
