@@ -1,0 +1,32 @@
+package io.sluice.peer.api;
+
+/**
+ * The events of an {@link RTCPeerConnection}, one method per W3C event, Java-cased
+ * ({@code icecandidate} is {@link #onIceCandidate}). Called on the peer's event loop, in the order
+ * the W3C specification fires them; a listener must not block. A listener may call the peer's API:
+ * the call is queued behind the current one, never re-entered.
+ */
+public interface PeerConnectionListener {
+
+    default void onSignalingStateChange(RTCSignalingState state) {
+    }
+
+    default void onIceGatheringStateChange(RTCIceGatheringState state) {
+    }
+
+    default void onIceConnectionStateChange(RTCIceConnectionState state) {
+    }
+
+    default void onConnectionStateChange(RTCPeerConnectionState state) {
+    }
+
+    /** A local candidate to signal; {@code event.candidate()} is null once gathering is complete. */
+    default void onIceCandidate(RTCPeerConnectionIceEvent event) {
+    }
+
+    default void onIceCandidateError(RTCPeerConnectionIceErrorEvent event) {
+    }
+
+    default void onNegotiationNeeded() {
+    }
+}

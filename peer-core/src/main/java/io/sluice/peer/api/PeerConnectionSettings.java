@@ -1,0 +1,62 @@
+package io.sluice.peer.api;
+
+import io.sluice.peer.dtls.DtlsConfig;
+import io.sluice.peer.ice.IceConfig;
+import io.sluice.peer.net.AddressFilter;
+import io.sluice.peer.net.NetworkRuntime;
+import io.sluice.peer.net.UdpSocket;
+import io.sluice.peer.time.RandomSource;
+import java.util.Objects;
+
+/**
+ * What a peer connection needs beyond the W3C configuration: where it gathers, which threads it
+ * runs on, protocol timings. Operators and tests set these; the W3C API has no place for them.
+ *
+ * @param runtime        event loops and the blocking pool
+ * @param addressFilter  which local addresses host candidates are gathered on
+ * @param random         randomness for credentials, tie-breakers and certificates
+ * @param ice            ICE timings (role and credentials are set by the peer connection)
+ * @param dtls           DTLS settings
+ * @param socketBufferBytes UDP socket buffer asked for each way
+ */
+public record PeerConnectionSettings(NetworkRuntime runtime, AddressFilter addressFilter, RandomSource random,
+        IceConfig ice, DtlsConfig dtls, int socketBufferBytes) {
+
+    public PeerConnectionSettings {
+        Objects.requireNonNull(runtime, "runtime");
+        Objects.requireNonNull(addressFilter, "addressFilter");
+        Objects.requireNonNull(random, "random");
+        Objects.requireNonNull(ice, "ice");
+        Objects.requireNonNull(dtls, "dtls");
+    }
+
+    /** Production defaults: the shared runtime, every non-loopback address, secure randomness. */
+    public static PeerConnectionSettings defaults() {
+        return new PeerConnectionSettings(NetworkRuntime.shared(), AddressFilter.NON_LOOPBACK, RandomSource.secure(),
+                IceConfig.builder().build(), DtlsConfig.defaults(), UdpSocket.DEFAULT_BUFFER_BYTES);
+    }
+
+    public PeerConnectionSettings withRuntime(NetworkRuntime v) {
+        return new PeerConnectionSettings(v, addressFilter, random, ice, dtls, socketBufferBytes);
+    }
+
+    public PeerConnectionSettings withAddressFilter(AddressFilter v) {
+        return new PeerConnectionSettings(runtime, v, random, ice, dtls, socketBufferBytes);
+    }
+
+    public PeerConnectionSettings withRandom(RandomSource v) {
+        return new PeerConnectionSettings(runtime, addressFilter, v, ice, dtls, socketBufferBytes);
+    }
+
+    public PeerConnectionSettings withIce(IceConfig v) {
+        return new PeerConnectionSettings(runtime, addressFilter, random, v, dtls, socketBufferBytes);
+    }
+
+    public PeerConnectionSettings withDtls(DtlsConfig v) {
+        return new PeerConnectionSettings(runtime, addressFilter, random, ice, v, socketBufferBytes);
+    }
+
+    public PeerConnectionSettings withSocketBufferBytes(int v) {
+        return new PeerConnectionSettings(runtime, addressFilter, random, ice, dtls, v);
+    }
+}
