@@ -1347,10 +1347,8 @@ public final class RTCPeerConnection implements AutoCloseable {
 
     /** DTLS output goes to the selected pair; before one exists, back to where DTLS came from. */
     private void sendDtls(byte[] datagram) {
+        // After close() this still runs for the close_notify: the sockets close after it.
         loop.execute(() -> {
-            if (closed.get() && dtlsState != RTCDtlsTransportState.CONNECTED) {
-                return;
-            }
             CandidatePair pair = agent == null ? null : agent.selectedPair();
             if (pair != null) {
                 UdpSocket s = socketFor(pair.local().base());
