@@ -57,6 +57,8 @@ public final class IceAgent {
     private static final Logger log = LoggerFactory.getLogger(IceAgent.class);
     private static final long NONE = Long.MIN_VALUE;
     private static final int COMPONENT = 1;
+    /** Bound on remembered remote candidates (signalled, unresolved and peer-reflexive). */
+    private static final int MAX_REMOTE_CANDIDATES = 256;
 
     private final IceConfig config;
     private final RandomSource random;
@@ -229,6 +231,10 @@ public final class IceAgent {
         }
         if (c.component() != COMPONENT || !"udp".equals(c.transport())) {
             drop("ignored-remote-candidate");
+            return;
+        }
+        if (remoteCandidates.size() >= MAX_REMOTE_CANDIDATES) {
+            drop("too-many-candidates");
             return;
         }
         if (!c.isResolved()) {
@@ -938,6 +944,10 @@ public final class IceAgent {
         }
         // Peer-reflexive remote candidate, RFC 8445 §7.3.1.3.
         Candidate r = findRemote(remote);
+        if (r == null && remoteCandidates.size() >= MAX_REMOTE_CANDIDATES) {
+            drop("too-many-candidates");
+            return;
+        }
         if (r == null) {
             r = Candidate.udp("prflx" + (++remotePrflxCount), prio.value(), remote, CandidateType.PRFLX, null, null);
             remoteCandidates.add(r);

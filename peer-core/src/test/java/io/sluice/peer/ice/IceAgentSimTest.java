@@ -464,12 +464,15 @@ class IceAgentSimTest {
         assertThat(a.state()).isEqualTo(IceState.CHECKING);
         assertThat(a.agent.pairs()).allMatch(p -> p.state() == PairState.FAILED);
         assertThat(net.runUntil(() -> a.state() == IceState.FAILED, 10 * SECOND)).isTrue();
-        // A late candidate revives checking.
-        net.blackhole = p -> false;
+        // A candidate trickled late revives checking (the peer never sent end-of-candidates).
         a.agent.addRemoteCandidate(Candidate.udp("9", Candidate.computePriority(CandidateType.HOST, 1000, 1),
-                SimNet.addr("192.0.2.2:6000"), CandidateType.HOST, null, null), net.now);
-        // same address as known: no new pair, still failed
-        assertThat(a.state()).isEqualTo(IceState.FAILED);
+                SimNet.addr("192.0.2.3:7000"), CandidateType.HOST, null, null), net.now);
+        net.pump();
+        assertThat(a.state()).isEqualTo(IceState.CHECKING);
+        // A duplicate of a known address adds nothing.
+        a.agent.addRemoteCandidate(Candidate.udp("9", 1, SimNet.addr("192.0.2.2:6000"), CandidateType.HOST, null,
+                null), net.now);
+        assertThat(a.agent.pairs()).hasSize(2);
     }
 
     @Test
