@@ -1120,6 +1120,8 @@ public final class RTCPeerConnection implements AutoCloseable {
         }
         gatheringStarted = true;
         long now = now();
+        // W3C order: icegatheringstatechange(gathering) comes before the first icecandidate.
+        setGatheringState(RTCIceGatheringState.GATHERING);
         if (configuration.iceTransportPolicy() != RTCIceTransportPolicy.RELAY) {
             for (UdpSocket s : sockets) {
                 agent.addHostCandidate(s.localAddress(), now);
@@ -1128,18 +1130,21 @@ public final class RTCPeerConnection implements AutoCloseable {
         agent.startGathering(now);
     }
 
-    /** After an ICE restart the agent gathers again on the same sockets. */
+    /**
+     * After an ICE restart the agent keeps its candidates (same sockets, same addresses): they are
+     * announced again as the new generation, under the new credentials.
+     */
     private void rebindHosts() {
-        if (!gatheringStarted) {
+        if (!gatheringStarted || closed.get()) {
             return;
         }
-        long now = now();
-        if (configuration.iceTransportPolicy() != RTCIceTransportPolicy.RELAY) {
-            for (UdpSocket s : sockets) {
-                agent.addHostCandidate(s.localAddress(), now);
-            }
+        setGatheringState(RTCIceGatheringState.GATHERING);
+        for (Candidate c : agent.localCandidates()) {
+            announceCandidate(c);
         }
-        agent.startGathering(now);
+        if (agent.gatheringState() == GatheringState.COMPLETE) {
+            announceGatheringComplete();
+        }
     }
 
     private void onDatagram(UdpSocket socket, InetSocketAddress from, byte[] data) {
@@ -1228,32 +1233,13 @@ public final class RTCPeerConnection implements AutoCloseable {
 
     private void onIceEvent(IceEvent e) {
         switch (e.kind()) {
-            case CANDIDATE_GATHERED: {
-                Candidate c = ((IceEvent.CandidateGathered) e).candidate();
-                SdpCandidate sdp;
-                try {
-                    sdp = SdpCandidate.parse(c.toSdpValue());
-                } catch (SdpParseException ex) {
-                    log.error("{}our own candidate does not parse: {}", logPrefix, c, ex);
-                    return;
-                }
-                gatheredCandidates.add(sdp);
-                appendLocalCandidate(sdp, false);
-                RTCIceCandidate candidate = new RTCIceCandidate(new RTCIceCandidateInit(c.toCandidateString(),
-                        transportMid, transportIndex(), localCredentials.ufrag()));
-                fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(candidate, null)));
+            case CANDIDATE_GATHERED:
+                announceCandidate(((IceEvent.CandidateGathered) e).candidate());
                 break;
-            }
             case GATHERING_STATE_CHANGED: {
                 GatheringState s = ((IceEvent.GatheringStateChanged) e).state();
                 if (s == GatheringState.COMPLETE) {
-                    gatheringComplete = true;
-                    appendLocalCandidate(null, true);
-                    RTCIceCandidate end = new RTCIceCandidate(new RTCIceCandidateInit("", transportMid,
-                            transportIndex(), localCredentials.ufrag()));
-                    fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(end, null)));
-                    setGatheringState(RTCIceGatheringState.COMPLETE);
-                    fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(null, null)));
+                    announceGatheringComplete();
                 } else if (s == GatheringState.GATHERING) {
                     setGatheringState(RTCIceGatheringState.GATHERING);
                 }
@@ -1286,6 +1272,36 @@ public final class RTCPeerConnection implements AutoCloseable {
             default:
                 break;
         }
+    }
+
+    private void announceCandidate(Candidate c) {
+        if (configuration.iceTransportPolicy() == RTCIceTransportPolicy.RELAY
+                && c.type() != io.sluice.peer.ice.CandidateType.RELAY) {
+            return;
+        }
+        SdpCandidate sdp;
+        try {
+            sdp = SdpCandidate.parse(c.toSdpValue());
+        } catch (SdpParseException ex) {
+            log.error("{}our own candidate does not parse: {}", logPrefix, c, ex);
+            return;
+        }
+        gatheredCandidates.add(sdp);
+        appendLocalCandidate(sdp, false);
+        RTCIceCandidate candidate = new RTCIceCandidate(new RTCIceCandidateInit(c.toCandidateString(),
+                transportMid, transportIndex(), localCredentials.ufrag()));
+        fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(candidate, null)));
+    }
+
+    /** W3C: the end-of-candidates candidate, icegatheringstatechange(complete), then the null candidate. */
+    private void announceGatheringComplete() {
+        gatheringComplete = true;
+        appendLocalCandidate(null, true);
+        RTCIceCandidate end = new RTCIceCandidate(new RTCIceCandidateInit("", transportMid, transportIndex(),
+                localCredentials.ufrag()));
+        fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(end, null)));
+        setGatheringState(RTCIceGatheringState.COMPLETE);
+        fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(null, null)));
     }
 
     private Integer transportIndex() {
@@ -1384,27 +1400,35 @@ public final class RTCPeerConnection implements AutoCloseable {
         if (closed.get()) {
             return;
         }
-        RTCIceConnectionState ice = iceConnectionState;
-        RTCDtlsTransportState d = dtlsState;
-        RTCPeerConnectionState next;
-        if (ice == RTCIceConnectionState.FAILED || d == RTCDtlsTransportState.FAILED) {
-            next = RTCPeerConnectionState.FAILED;
-        } else if (ice == RTCIceConnectionState.DISCONNECTED) {
-            next = RTCPeerConnectionState.DISCONNECTED;
-        } else if ((ice == RTCIceConnectionState.NEW || ice == RTCIceConnectionState.CLOSED)
-                && (d == RTCDtlsTransportState.NEW || d == RTCDtlsTransportState.CLOSED)) {
-            next = RTCPeerConnectionState.NEW;
-        } else if (ice == RTCIceConnectionState.NEW || ice == RTCIceConnectionState.CHECKING
-                || d == RTCDtlsTransportState.NEW || d == RTCDtlsTransportState.CONNECTING) {
-            next = RTCPeerConnectionState.CONNECTING;
-        } else {
-            next = RTCPeerConnectionState.CONNECTED;
-        }
+        RTCPeerConnectionState next = aggregate(iceConnectionState, dtlsState);
         if (next != connectionState) {
             connectionState = next;
             log.debug("{}connectionState {}", logPrefix, next);
             fire(l -> l.onConnectionStateChange(next));
         }
+    }
+
+    /**
+     * W3C RTCPeerConnectionState of an open connection from its ICE and DTLS transport states
+     * (webrtc-pc §4.3.3, one transport: Sluice always bundles).
+     */
+    static RTCPeerConnectionState aggregate(RTCIceConnectionState ice, RTCDtlsTransportState dtls) {
+        if (ice == RTCIceConnectionState.FAILED || dtls == RTCDtlsTransportState.FAILED) {
+            return RTCPeerConnectionState.FAILED;
+        }
+        if (ice == RTCIceConnectionState.DISCONNECTED) {
+            return RTCPeerConnectionState.DISCONNECTED;
+        }
+        boolean iceIdle = ice == RTCIceConnectionState.NEW || ice == RTCIceConnectionState.CLOSED;
+        boolean dtlsIdle = dtls == RTCDtlsTransportState.NEW || dtls == RTCDtlsTransportState.CLOSED;
+        if (iceIdle && dtlsIdle) {
+            return RTCPeerConnectionState.NEW;
+        }
+        if (ice == RTCIceConnectionState.NEW || ice == RTCIceConnectionState.CHECKING
+                || dtls == RTCDtlsTransportState.NEW || dtls == RTCDtlsTransportState.CONNECTING) {
+            return RTCPeerConnectionState.CONNECTING;
+        }
+        return RTCPeerConnectionState.CONNECTED;
     }
 
     // ------------------------------------------------------------------------------------------

@@ -41,4 +41,42 @@ class PeerConnectionLoopbackTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void iceRestartKeepsTheConnection() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            p.a.createDataChannel("x");
+            p.negotiate(p.a, true);
+            p.awaitConnected();
+            io.sluice.peer.sdp.SessionDescription before =
+                    io.sluice.peer.sdp.SessionDescription.parse(p.a.currentLocalDescription().sdp());
+            int pairsBefore = p.rb.candidates.size();
+
+            p.a.restartIce();
+            io.sluice.peer.interop.Interop.waitFor(() -> p.ra.events.stream()
+                    .filter("negotiationneeded"::equals).count() == 2, java.time.Duration.ofSeconds(5));
+            p.a.setLocalDescription().get(5, TimeUnit.SECONDS);
+            p.b.setRemoteDescription(p.a.localDescription()).get(5, TimeUnit.SECONDS);
+            p.b.setLocalDescription().get(5, TimeUnit.SECONDS);
+            p.a.setRemoteDescription(p.b.localDescription()).get(5, TimeUnit.SECONDS);
+
+            io.sluice.peer.sdp.SessionDescription after =
+                    io.sluice.peer.sdp.SessionDescription.parse(p.a.currentLocalDescription().sdp());
+            io.sluice.peer.sdp.SessionDescription answer =
+                    io.sluice.peer.sdp.SessionDescription.parse(p.b.currentLocalDescription().sdp());
+            assertThat(after.iceUfrag(after.media().get(0))).isNotEqualTo(before.iceUfrag(before.media().get(0)));
+            // The answerer restarts too (JSEP 5.3.1) and gathers a new generation of candidates.
+            assertThat(answer.iceUfrag(answer.media().get(0))).isNotEqualTo(
+                    io.sluice.peer.sdp.SessionDescription.parse(p.a.currentRemoteDescription().sdp()) == null ? ""
+                            : before.iceUfrag(before.media().get(0)));
+            io.sluice.peer.interop.Interop.waitFor(() -> p.rb.candidates.size() > pairsBefore,
+                    java.time.Duration.ofSeconds(5), "candidates of the new generation");
+            // New checks with the new credentials succeed: the pair is selected again and states stay connected.
+            io.sluice.peer.interop.Interop.waitFor(() -> p.a.selectedCandidatePair() != null
+                    && p.b.selectedCandidatePair() != null, java.time.Duration.ofSeconds(10), "selected pairs");
+            assertThat(p.a.connectionState()).isEqualTo(RTCPeerConnectionState.CONNECTED);
+            assertThat(p.b.connectionState()).isEqualTo(RTCPeerConnectionState.CONNECTED);
+            assertThat(p.ra.events).doesNotContain("connectionstatechange:failed", "connectionstatechange:disconnected");
+        }
+    }
 }
