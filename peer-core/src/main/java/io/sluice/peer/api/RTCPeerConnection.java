@@ -1163,6 +1163,9 @@ public final class RTCPeerConnection implements AutoCloseable {
                 lastDtlsSocket = socket;
                 lastDtlsSource = from;
                 if (dtls != null) {
+                    if (dtlsRole == DtlsRole.SERVER && dtls.state() == DtlsState.NEW) {
+                        dtls.start();
+                    }
                     dtls.handleDatagram(data);
                 } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
                     earlyDtls.add(data);
@@ -1344,10 +1347,12 @@ public final class RTCPeerConnection implements AutoCloseable {
                     }
                 });
         dtls.setRemoteFingerprints(remoteFingerprints);
-        if (dtlsRole == DtlsRole.SERVER) {
-            dtls.start();
-        } else {
+        // A server's handshake starts with the peer's first flight (it holds a pool thread while it
+        // runs, so not before); a client's once ICE has a pair to send on.
+        if (dtlsRole == DtlsRole.CLIENT) {
             startDtlsClientIfReady();
+        } else if (!earlyDtls.isEmpty()) {
+            dtls.start();
         }
         while (!earlyDtls.isEmpty()) {
             dtls.handleDatagram(earlyDtls.poll());

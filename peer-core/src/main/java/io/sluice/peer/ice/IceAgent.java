@@ -1186,7 +1186,14 @@ public final class IceAgent {
         }
         log.debug("{}nominating {}", logPrefix, best);
         best.nominating = true;
-        enqueueTriggered(best, true);
+        // The nominating request goes out now rather than at the next pacing slot: it is one request
+        // per generation, not the load Ta spreads (RFC 8445 §14.2), and waiting for the slot would
+        // add up to Ta to every connection's setup.
+        if (best.queued) {
+            triggered.remove(best);
+            best.queued = false;
+        }
+        sendCheck(best, now, true);
     }
 
     private void nominate(Pair p, long now) {

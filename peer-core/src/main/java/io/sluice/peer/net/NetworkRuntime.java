@@ -10,8 +10,8 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +28,9 @@ public final class NetworkRuntime implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NetworkRuntime.class);
 
+    /** DTLS handshakes in progress at once in the shared runtime. */
+    public static final int DEFAULT_CONCURRENT_HANDSHAKES = 256;
+
     private static volatile NetworkRuntime shared;
 
     private final EventLoopGroup group;
@@ -38,13 +41,18 @@ public final class NetworkRuntime implements AutoCloseable {
         this.epoll = preferEpoll && Epoll.isAvailable();
         IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         this.group = new MultiThreadIoEventLoopGroup(loops, daemonThreads("sluice-loop"), factory);
-        this.blockingPool = new ThreadPoolExecutor(blockingThreads, blockingThreads, 30, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(4096), daemonThreads("sluice-dtls"), new ThreadPoolExecutor.AbortPolicy());
-        this.blockingPool.allowCoreThreadTimeOut(true);
+        // A handshake holds its thread while it waits for the peer, so queueing would let waiting
+        // handshakes starve the ones they wait for: threads are made on demand up to the bound,
+        // idle ones go away, and work beyond the bound is refused (the handshake fails at once).
+        this.blockingPool = new ThreadPoolExecutor(0, blockingThreads, 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), daemonThreads("sluice-dtls"), new ThreadPoolExecutor.AbortPolicy());
         log.debug("network runtime: {} loops, transport {}", loops, epoll ? "epoll" : "nio");
     }
 
-    /** A runtime with {@code loops} event loops and a blocking pool of {@code blockingThreads}. */
+    /**
+     * A runtime with {@code loops} event loops and at most {@code blockingThreads} threads for
+     * blocking work: the number of DTLS handshakes that can be in progress at once.
+     */
     public static NetworkRuntime create(int loops, int blockingThreads) {
         return new NetworkRuntime(loops, blockingThreads, true);
     }
@@ -65,7 +73,7 @@ public final class NetworkRuntime implements AutoCloseable {
                 r = shared;
                 if (r == null) {
                     int cores = Runtime.getRuntime().availableProcessors();
-                    r = create(Math.max(1, cores), Math.max(4, cores * 4));
+                    r = create(Math.max(1, cores), DEFAULT_CONCURRENT_HANDSHAKES);
                     shared = r;
                 }
             }
@@ -81,7 +89,7 @@ public final class NetworkRuntime implements AutoCloseable {
         return group;
     }
 
-    /** Bounded pool for blocking work; tasks beyond its queue are rejected, never queued without bound. */
+    /** Bounded pool for blocking work; tasks beyond its bound are rejected, never queued without bound. */
     public ExecutorService blockingPool() {
         return blockingPool;
     }
