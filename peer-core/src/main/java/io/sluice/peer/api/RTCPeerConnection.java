@@ -774,7 +774,7 @@ public final class RTCPeerConnection implements AutoCloseable {
             }
             remoteFingerprints = fps;
             for (SdpCandidate c : m.candidates()) {
-                addRemote(c.value(), now());
+                addRemote(c, now());
             }
             if (m.endOfCandidates()) {
                 agent.remoteEndOfCandidates(now());
@@ -939,17 +939,17 @@ public final class RTCPeerConnection implements AutoCloseable {
         } catch (SdpParseException e) {
             throw new OperationError("candidate does not parse: " + e.getMessage());
         }
-        if (addRemote(sdpCandidate.value(), now())) {
+        if (addRemote(sdpCandidate, now())) {
             appendRemoteAttribute(remote, section, sdpCandidate.toAttribute());
         }
         drain();
     }
 
     /** Hands one remote candidate to the agent; false when it is not usable (TCP, foreign component, bound). */
-    private boolean addRemote(String value, long now) {
+    private boolean addRemote(SdpCandidate value, long now) {
         Candidate candidate;
         try {
-            candidate = Candidate.parseSdpValue(value);
+            candidate = Candidate.fromSdp(value);
         } catch (CandidateParseException e) {
             throw new OperationError("candidate does not parse: " + e.getMessage());
         }

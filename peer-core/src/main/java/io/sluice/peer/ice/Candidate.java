@@ -1,5 +1,7 @@
 package io.sluice.peer.ice;
 
+import io.sluice.peer.sdp.SdpCandidate;
+import io.sluice.peer.sdp.SdpParseException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -113,74 +115,36 @@ public record Candidate(String foundation, int component, String transport, long
 
     /**
      * Parses a candidate attribute value, with or without the {@code a=} and {@code candidate:}
-     * prefixes. Unknown extension attributes are skipped. Addresses that are not IP literals become
-     * unresolved addresses; no DNS lookup happens.
+     * prefixes (the SDP grammar is {@link SdpCandidate}'s). Addresses that are not IP literals
+     * become unresolved addresses; no DNS lookup happens.
      */
     public static Candidate parseSdpValue(String line) throws CandidateParseException {
         if (line == null) {
             throw new CandidateParseException("null candidate");
         }
-        String s = line.strip();
-        if (s.startsWith("a=")) {
-            s = s.substring(2);
+        try {
+            return fromSdp(SdpCandidate.parse(line.strip()));
+        } catch (SdpParseException e) {
+            throw new CandidateParseException(e.reason());
         }
-        if (s.regionMatches(true, 0, "candidate:", 0, 10)) {
-            s = s.substring(10);
+    }
+
+    /** The agent's view of a parsed SDP candidate (remote: no base). */
+    public static Candidate fromSdp(SdpCandidate c) throws CandidateParseException {
+        if (c.priority() == 0) {
+            throw new CandidateParseException("priority out of range: 0");
         }
-        String[] t = s.split("[ \t]+");
-        if (t.length < 8) {
-            throw new CandidateParseException("too few fields: " + t.length);
-        }
-        String foundation = t[0];
-        if (foundation.isEmpty() || foundation.length() > 32 || !isIceChars(foundation)) {
-            throw new CandidateParseException("bad foundation: " + foundation);
-        }
-        int component = parseInt(t[1], 1, 256, "component");
-        String transport = t[2];
-        if (!isToken(transport)) {
-            throw new CandidateParseException("bad transport: " + transport);
-        }
-        long priority = parseLong(t[3], 1, 0xffffffffL, "priority");
-        int port = parseInt(t[5], 0, 65535, "port");
-        InetSocketAddress address = parseAddress(t[4], port);
-        if (!"typ".equals(t[6])) {
-            throw new CandidateParseException("expected 'typ', got " + t[6]);
-        }
-        CandidateType type = CandidateType.fromSpec(t[7]);
-        if (type == null) {
-            throw new CandidateParseException("unknown candidate type: " + t[7]);
-        }
-        String raddr = null;
-        Integer rport = null;
-        String ufrag = null;
-        for (int i = 8; i + 1 < t.length; i += 2) {
-            String name = t[i];
-            String value = t[i + 1];
-            switch (name) {
-                case "raddr":
-                    raddr = value;
-                    break;
-                case "rport":
-                    rport = parseInt(value, 0, 65535, "rport");
-                    break;
-                case "ufrag":
-                    ufrag = value;
-                    break;
-                default:
-                    break; // generation, network-id, network-cost, tcptype...: not needed here
-            }
-        }
-        if ((t.length - 8) % 2 != 0) {
-            throw new CandidateParseException("extension without value: " + t[t.length - 1]);
-        }
+        InetSocketAddress address = parseAddress(c.address(), c.port());
         InetSocketAddress related = null;
-        if (raddr != null || rport != null) {
-            if (raddr == null || rport == null) {
+        if (c.relatedAddress() != null || c.relatedPort() != null) {
+            if (c.relatedAddress() == null || c.relatedPort() == null) {
                 throw new CandidateParseException("raddr and rport go together");
             }
-            related = parseAddress(raddr, rport);
+            related = parseAddress(c.relatedAddress(), c.relatedPort());
         }
-        return new Candidate(foundation, component, transport, priority, address, type, related, null, ufrag);
+        CandidateType type = CandidateType.fromSpec(c.type().spec());
+        return new Candidate(c.foundation(), c.component(), c.transport(), c.priority(), address, type, related,
+                null, c.ufrag());
     }
 
     /** An IP literal becomes a resolved address (no lookup); a hostname stays unresolved. */
@@ -266,41 +230,6 @@ public record Candidate(String foundation, int component, String transport, long
             }
         }
         return true;
-    }
-
-    private static boolean isToken(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c <= ' ' || c >= 0x7f) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static int parseInt(String s, int min, int max, String what) throws CandidateParseException {
-        return (int) parseLong(s, min, max, what);
-    }
-
-    private static long parseLong(String s, long min, long max, String what) throws CandidateParseException {
-        if (s.isEmpty() || s.length() > 10) {
-            throw new CandidateParseException("bad " + what + ": " + s);
-        }
-        long v = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '9') {
-                throw new CandidateParseException("bad " + what + ": " + s);
-            }
-            v = v * 10 + (c - '0');
-        }
-        if (v < min || v > max) {
-            throw new CandidateParseException(what + " out of range: " + s);
-        }
-        return v;
     }
 
     @Override
