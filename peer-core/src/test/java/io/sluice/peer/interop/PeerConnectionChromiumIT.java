@@ -137,8 +137,8 @@ class PeerConnectionChromiumIT {
         int seen = 0;
         long deadline = System.nanoTime() + CONNECT.toNanos();
         while (!until.isDone() && System.nanoTime() < deadline) {
-            RTCIceCandidate c;
-            while ((c = ours.candidates.poll()) != null) {
+            RTCIceCandidate c = ours.candidates.poll(20, TimeUnit.MILLISECONDS);
+            for (; c != null; c = ours.candidates.poll()) {
                 browser.addIceCandidate(name, json(c.toJSON()));
             }
             List<Map<String, Object>> events = browser.events(name, seen);
@@ -155,8 +155,6 @@ class PeerConnectionChromiumIT {
                     }
                 }
             }
-            Thread.onSpinWait();
-            TimeUnit.MILLISECONDS.sleep(20);
         }
     }
 
