@@ -1,7 +1,6 @@
 package io.sluice.peer.api;
 
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.sluice.peer.api.error.InvalidAccessError;
 import io.sluice.peer.api.error.InvalidModificationError;
 import io.sluice.peer.api.error.InvalidStateError;
@@ -13,21 +12,13 @@ import io.sluice.peer.api.error.WebRtcException;
 import io.sluice.peer.dtls.DtlsFingerprint;
 import io.sluice.peer.dtls.DtlsRole;
 import io.sluice.peer.dtls.DtlsState;
-import io.sluice.peer.dtls.DtlsTransport;
 import io.sluice.peer.ice.Candidate;
 import io.sluice.peer.ice.CandidatePair;
 import io.sluice.peer.ice.CandidateParseException;
-import io.sluice.peer.ice.GatheringState;
-import io.sluice.peer.ice.IceAgent;
-import io.sluice.peer.ice.IceConfig;
 import io.sluice.peer.ice.IceEvent;
 import io.sluice.peer.ice.IceServer;
 import io.sluice.peer.ice.IceState;
-import io.sluice.peer.ice.Transmit;
-import io.sluice.peer.mux.PacketKind;
-import io.sluice.peer.net.HostAddresses;
 import io.sluice.peer.net.NetworkRuntime;
-import io.sluice.peer.net.UdpSocket;
 import io.sluice.peer.sdp.Attribute;
 import io.sluice.peer.sdp.Fingerprint;
 import io.sluice.peer.sdp.MediaDescription;
@@ -37,7 +28,6 @@ import io.sluice.peer.sdp.SessionDescription;
 import io.sluice.peer.sdp.Setup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -45,7 +35,6 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -73,7 +62,6 @@ public final class RTCPeerConnection implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RTCPeerConnection.class);
     private static final AtomicLong IDS = new AtomicLong();
-    private static final int MAX_EARLY_DTLS = 16;
     private static final int MAX_REMOTE_CANDIDATES = 200;
 
     private final PeerConnectionSettings settings;
@@ -85,6 +73,7 @@ public final class RTCPeerConnection implements AutoCloseable {
     private final CopyOnWriteArrayList<PeerConnectionListener> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CompletableFuture<List<IceServer>> stunServers;
+    private final PeerTransport transport;
 
     // Published state, written on the loop (or by close()), readable from any thread.
     private volatile RTCConfiguration configuration;
@@ -112,50 +101,19 @@ public final class RTCPeerConnection implements AutoCloseable {
     private boolean negotiationNeeded;
     private final List<RTCDataChannel> dataChannels = new ArrayList<>();
 
-    private IceAgent agent;
-    private final List<UdpSocket> sockets = new ArrayList<>();
-    private boolean gatheringStarted;
     private final List<SdpCandidate> gatheredCandidates = new ArrayList<>();
     private boolean gatheringComplete;
     private String transportMid;
     private Credentials remoteCredentials;
     private int remoteCandidateCount;
 
-    private DtlsTransport dtls;
-    private DtlsRole dtlsRole;
     private List<DtlsFingerprint> remoteFingerprints = List.of();
-    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
-    private UdpSocket lastDtlsSocket;
-    private InetSocketAddress lastDtlsSource;
-
-    private ScheduledFuture<?> timer;
-    private long timerDeadline = Long.MAX_VALUE;
-    private final Counters counters = new Counters();
 
     /** A description as set: the W3C object and its parsed form. */
     private record Desc(RTCSessionDescription description, SessionDescription parsed) {
     }
 
     private record Credentials(String ufrag, String pwd) {
-    }
-
-    /** Packet counters, for stats and tests. */
-    public static final class Counters {
-        final AtomicLong stunIn = new AtomicLong();
-        final AtomicLong dtlsIn = new AtomicLong();
-        final AtomicLong dropped = new AtomicLong();
-
-        public long stunIn() {
-            return stunIn.get();
-        }
-
-        public long dtlsIn() {
-            return dtlsIn.get();
-        }
-
-        public long dropped() {
-            return dropped.get();
-        }
     }
 
     public RTCPeerConnection() {
@@ -194,6 +152,7 @@ public final class RTCPeerConnection implements AutoCloseable {
         this.sessionId = settings.random().nextLong() & 0x3fffffffffffffffL;
         this.localCredentials = newCredentials();
         this.stunServers = resolve(urls);
+        this.transport = new PeerTransport(settings, loop, logPrefix, new TransportEvents());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -351,18 +310,14 @@ public final class RTCPeerConnection implements AutoCloseable {
         return certificate;
     }
 
-    public Counters counters() {
-        return counters;
-    }
-
     /** The UDP addresses this connection's sockets are bound to (its host candidates' bases). */
     public List<InetSocketAddress> localSocketAddresses() {
-        return onLoop(() -> sockets.stream().map(UdpSocket::localAddress).toList());
+        return onLoop(transport::socketAddresses);
     }
 
     /** The selected candidate pair, or null (W3C RTCIceTransport.getSelectedCandidatePair()). */
     public CandidatePair selectedCandidatePair() {
-        return onLoop(() -> agent == null ? null : agent.selectedPair());
+        return onLoop(transport::selectedPair);
     }
 
     // ------------------------------------------------------------------------------------------
@@ -635,10 +590,9 @@ public final class RTCPeerConnection implements AutoCloseable {
             localCredentials = creds;
             gatheredCandidates.clear();
             gatheringComplete = false;
-            agent.restart(creds.ufrag(), creds.pwd(), now());
             restartRequested = false;
             offeredCredentials = null;
-            rebindHosts();
+            transport.restart(creds.ufrag(), creds.pwd());
         } else if (desc.description().type() != RTCSdpType.OFFER || remoteCredentials != null) {
             restartRequested = false;
         }
@@ -661,8 +615,7 @@ public final class RTCPeerConnection implements AutoCloseable {
             negotiated(desc.parsed(), true);
         }
         setSignalingState(next);
-        startGathering();
-        drain();
+        transport.startGathering(configuration.iceTransportPolicy() == RTCIceTransportPolicy.RELAY);
     }
 
     public CompletableFuture<Void> setRemoteDescription(RTCSessionDescription description) {
@@ -766,7 +719,7 @@ public final class RTCPeerConnection implements AutoCloseable {
                     // The remote restarts ICE: our answer will carry new credentials too.
                     restartRequested = true;
                 }
-                agent.setRemoteCredentials(creds.ufrag(), creds.pwd(), now());
+                transport.setRemoteCredentials(creds.ufrag(), creds.pwd());
             }
             List<DtlsFingerprint> fps = new ArrayList<>();
             for (Fingerprint f : sdp.fingerprints(m)) {
@@ -774,10 +727,10 @@ public final class RTCPeerConnection implements AutoCloseable {
             }
             remoteFingerprints = fps;
             for (SdpCandidate c : m.candidates()) {
-                addRemote(c, now());
+                addRemote(c);
             }
             if (m.endOfCandidates()) {
-                agent.remoteEndOfCandidates(now());
+                transport.remoteEndOfCandidates();
             }
             canTrickle = sdp.canTrickle(m);
             if (transportMid == null) {
@@ -802,7 +755,6 @@ public final class RTCPeerConnection implements AutoCloseable {
             negotiated(sdp, false);
         }
         setSignalingState(next);
-        drain();
     }
 
     private Credentials offeredCredentialsOrLocal() {
@@ -822,13 +774,13 @@ public final class RTCPeerConnection implements AutoCloseable {
         } else {
             role = setup == Setup.ACTIVE ? DtlsRole.SERVER : DtlsRole.CLIENT;
         }
-        if (dtls == null) {
-            dtlsRole = role;
-            startDtls();
-        } else if (role != dtlsRole) {
-            log.info("{}renegotiation asked for DTLS role {} while {} runs; keeping it", logPrefix, role, dtlsRole);
+        if (!transport.hasDtls()) {
+            transport.startDtls(role, certificate, remoteFingerprints);
+        } else if (role != transport.dtlsRole()) {
+            log.info("{}renegotiation asked for DTLS role {} while {} runs; keeping it", logPrefix, role,
+                    transport.dtlsRole());
         } else {
-            dtls.setRemoteFingerprints(remoteFingerprints);
+            transport.updateRemoteFingerprints(remoteFingerprints);
         }
     }
 
@@ -925,9 +877,8 @@ public final class RTCPeerConnection implements AutoCloseable {
             throw new OperationError("usernameFragment " + c.usernameFragment() + " is not the current remote one");
         }
         if (c.isEndOfCandidates()) {
-            agent.remoteEndOfCandidates(now());
+            transport.remoteEndOfCandidates();
             appendRemoteAttribute(remote, section, Attribute.flag("end-of-candidates"));
-            drain();
             return;
         }
         if (section != null && (section.isRejected() || !Objects.equals(section.mid(), transportMid))) {
@@ -939,14 +890,13 @@ public final class RTCPeerConnection implements AutoCloseable {
         } catch (SdpParseException e) {
             throw new OperationError("candidate does not parse: " + e.getMessage());
         }
-        if (addRemote(sdpCandidate, now())) {
+        if (addRemote(sdpCandidate)) {
             appendRemoteAttribute(remote, section, sdpCandidate.toAttribute());
         }
-        drain();
     }
 
     /** Hands one remote candidate to the agent; false when it is not usable (TCP, foreign component, bound). */
-    private boolean addRemote(SdpCandidate value, long now) {
+    private boolean addRemote(SdpCandidate value) {
         Candidate candidate;
         try {
             candidate = Candidate.fromSdp(value);
@@ -960,7 +910,7 @@ public final class RTCPeerConnection implements AutoCloseable {
             throw new OperationError("too many remote candidates (limit " + MAX_REMOTE_CANDIDATES + ")");
         }
         remoteCandidateCount++;
-        agent.addRemoteCandidate(candidate, now);
+        transport.addRemoteCandidate(candidate);
         return true;
     }
 
@@ -1065,246 +1015,105 @@ public final class RTCPeerConnection implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------------------------------
-    // The ICE transport
+    // The transport
     // ------------------------------------------------------------------------------------------
 
     /** Creates the ICE agent on first use (controlling when we offer first) and binds its sockets. */
     private CompletableFuture<Void> ensureTransport(boolean offering) {
-        if (agent != null) {
+        if (transport.hasAgent()) {
             return CompletableFuture.completedFuture(null);
         }
         return stunServers.handleAsync((servers, e) -> {
-            if (agent == null && !closed.get()) {
-                IceConfig cfg = settings.ice().toBuilder().controlling(offering)
-                        .credentials(localCredentials.ufrag(), localCredentials.pwd())
-                        .stunServers(servers == null ? List.of() : servers).build();
-                agent = new IceAgent(cfg, settings.random());
+            if (!closed.get()) {
+                transport.createAgent(offering, localCredentials.ufrag(), localCredentials.pwd(),
+                        servers == null ? List.of() : servers);
             }
             return null;
-        }, loop).thenCompose(v -> bindSockets());
+        }, loop).thenCompose(v -> transport.bindSockets());
     }
 
-    private CompletableFuture<Void> bindSockets() {
-        if (!sockets.isEmpty() || closed.get()) {
-            return CompletableFuture.completedFuture(null);
-        }
-        List<InetAddress> addresses = HostAddresses.enumerate(settings.addressFilter());
-        List<CompletableFuture<UdpSocket>> binds = new ArrayList<>();
-        for (InetAddress a : addresses) {
-            binds.add(UdpSocket.bind(runtime, loop, new InetSocketAddress(a, 0), settings.socketBufferBytes(),
-                    this::onDatagram));
-        }
-        return CompletableFuture.allOf(binds.stream().map(f -> f.handle((s, e) -> s)).toArray(CompletableFuture[]::new))
-                .thenApplyAsync(v -> {
-                    for (CompletableFuture<UdpSocket> f : binds) {
-                        UdpSocket s = f.getNow(null);
-                        if (s == null) {
-                            continue;
-                        }
-                        if (closed.get()) {
-                            s.close();
-                        } else {
-                            sockets.add(s);
-                        }
-                    }
-                    if (sockets.isEmpty() && !addresses.isEmpty()) {
-                        log.warn("{}no UDP socket could be bound", logPrefix);
-                    }
-                    return null;
-                }, loop);
-    }
+    /** The transport's reports, turned into W3C state and events (on the loop). */
+    private final class TransportEvents implements PeerTransport.Listener {
 
-    private void startGathering() {
-        if (gatheringStarted || agent == null) {
-            return;
+        @Override
+        public void onGatheringStarted() {
+            // W3C order: icegatheringstatechange(gathering) comes before the first icecandidate.
+            setGatheringState(RTCIceGatheringState.GATHERING);
         }
-        gatheringStarted = true;
-        long now = now();
-        // W3C order: icegatheringstatechange(gathering) comes before the first icecandidate.
-        setGatheringState(RTCIceGatheringState.GATHERING);
-        if (configuration.iceTransportPolicy() != RTCIceTransportPolicy.RELAY) {
-            for (UdpSocket s : sockets) {
-                agent.addHostCandidate(s.localAddress(), now);
+
+        @Override
+        public void onLocalCandidate(Candidate c) {
+            if (configuration.iceTransportPolicy() == RTCIceTransportPolicy.RELAY
+                    && c.type() != io.sluice.peer.ice.CandidateType.RELAY) {
+                return;
+            }
+            SdpCandidate sdp;
+            try {
+                sdp = SdpCandidate.parse(c.toSdpValue());
+            } catch (SdpParseException ex) {
+                log.error("{}our own candidate does not parse: {}", logPrefix, c, ex);
+                return;
+            }
+            gatheredCandidates.add(sdp);
+            appendLocalCandidate(sdp, false);
+            RTCIceCandidate candidate = new RTCIceCandidate(new RTCIceCandidateInit(c.toCandidateString(),
+                    transportMid, transportIndex(), localCredentials.ufrag()));
+            fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(candidate, null)));
+        }
+
+        /** W3C: the end-of-candidates candidate, icegatheringstatechange(complete), then the null candidate. */
+        @Override
+        public void onGatheringComplete() {
+            gatheringComplete = true;
+            appendLocalCandidate(null, true);
+            RTCIceCandidate end = new RTCIceCandidate(new RTCIceCandidateInit("", transportMid, transportIndex(),
+                    localCredentials.ufrag()));
+            fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(end, null)));
+            setGatheringState(RTCIceGatheringState.COMPLETE);
+            fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(null, null)));
+        }
+
+        @Override
+        public void onCandidateError(IceEvent.CandidateError ce) {
+            InetSocketAddress local = ce.localAddress();
+            RTCPeerConnectionIceErrorEvent ev = new RTCPeerConnectionIceErrorEvent(
+                    local == null ? null : local.getAddress().getHostAddress(),
+                    local == null ? null : local.getPort(), ce.url(), ce.errorCode(), ce.errorText());
+            fire(l -> l.onIceCandidateError(ev));
+        }
+
+        @Override
+        public void onIceState(IceState s) {
+            RTCIceConnectionState next = RTCIceConnectionState.fromSpec(s.spec());
+            if (next != null && next != iceConnectionState && !closed.get()) {
+                iceConnectionState = next;
+                fire(l -> l.onIceConnectionStateChange(next));
+                updateConnectionState();
             }
         }
-        agent.startGathering(now);
-    }
 
-    /**
-     * After an ICE restart the agent keeps its candidates (same sockets, same addresses): they are
-     * announced again as the new generation, under the new credentials.
-     */
-    private void rebindHosts() {
-        if (!gatheringStarted || closed.get()) {
-            return;
-        }
-        setGatheringState(RTCIceGatheringState.GATHERING);
-        for (Candidate c : agent.localCandidates()) {
-            announceCandidate(c);
-        }
-        if (agent.gatheringState() == GatheringState.COMPLETE) {
-            announceGatheringComplete();
-        }
-    }
-
-    private void onDatagram(UdpSocket socket, InetSocketAddress from, byte[] data) {
-        if (closed.get() || agent == null || data.length == 0) {
-            counters.dropped.incrementAndGet();
-            return;
-        }
-        switch (PacketKind.classify(data[0])) {
-            case STUN:
-                counters.stunIn.incrementAndGet();
-                agent.handleStun(now(), socket.localAddress(), from, data, 0, data.length);
-                drain();
-                break;
-            case DTLS:
-                counters.dtlsIn.incrementAndGet();
-                lastDtlsSocket = socket;
-                lastDtlsSource = from;
-                if (dtls != null) {
-                    if (dtlsRole == DtlsRole.SERVER && dtls.state() == DtlsState.NEW) {
-                        dtls.start();
-                    }
-                    dtls.handleDatagram(data);
-                } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
-                    earlyDtls.add(data);
-                } else {
-                    counters.dropped.incrementAndGet();
-                }
-                break;
-            default:
-                counters.dropped.incrementAndGet();
-                break;
-        }
-    }
-
-    /** Sends what the agent queued, handles its events and re-arms the one timer. */
-    private void drain() {
-        if (agent == null) {
-            return;
-        }
-        Transmit t;
-        while ((t = agent.pollTransmit()) != null) {
-            UdpSocket s = socketFor(t.localBase());
-            if (s != null) {
-                s.send(t.remote(), t.data());
+        @Override
+        public void onDtlsState(DtlsState state, String reason) {
+            RTCDtlsTransportState next = RTCDtlsTransportState.fromSpec(state.spec());
+            if (next == null || next == dtlsState) {
+                return;
+            }
+            if (state == DtlsState.FAILED) {
+                log.warn("{}DTLS failed: {}", logPrefix, reason);
+            } else {
+                log.debug("{}DTLS {}: {}", logPrefix, state.spec(), reason);
+            }
+            dtlsState = next;
+            if (!closed.get()) {
+                updateConnectionState();
             }
         }
-        IceEvent e;
-        while ((e = agent.pollEvent()) != null) {
-            onIceEvent(e);
-        }
-        armTimer();
-    }
 
-    private UdpSocket socketFor(InetSocketAddress base) {
-        for (UdpSocket s : sockets) {
-            if (s.localAddress().equals(base)) {
-                return s;
-            }
+        @Override
+        public void onApplicationData(byte[] data) {
+            // SCTP (data channels) is not built yet: the record is dropped.
+            transport.counters.dropped.incrementAndGet();
         }
-        return null;
-    }
-
-    private void armTimer() {
-        if (agent == null || closed.get()) {
-            return;
-        }
-        long deadline = agent.nextDeadline();
-        if (deadline == timerDeadline && timer != null && !timer.isDone()) {
-            return;
-        }
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-        timerDeadline = deadline;
-        if (deadline == Long.MAX_VALUE) {
-            return;
-        }
-        long delay = Math.max(0, deadline - now());
-        timer = loop.schedule(() -> {
-            timer = null;
-            timerDeadline = Long.MAX_VALUE;
-            if (agent != null && !closed.get()) {
-                agent.handleTimeout(now());
-                drain();
-            }
-        }, delay, TimeUnit.NANOSECONDS);
-    }
-
-    private void onIceEvent(IceEvent e) {
-        switch (e.kind()) {
-            case CANDIDATE_GATHERED:
-                announceCandidate(((IceEvent.CandidateGathered) e).candidate());
-                break;
-            case GATHERING_STATE_CHANGED: {
-                GatheringState s = ((IceEvent.GatheringStateChanged) e).state();
-                if (s == GatheringState.COMPLETE) {
-                    announceGatheringComplete();
-                } else if (s == GatheringState.GATHERING) {
-                    setGatheringState(RTCIceGatheringState.GATHERING);
-                }
-                break;
-            }
-            case CANDIDATE_ERROR: {
-                IceEvent.CandidateError ce = (IceEvent.CandidateError) e;
-                InetSocketAddress local = ce.localAddress();
-                RTCPeerConnectionIceErrorEvent ev = new RTCPeerConnectionIceErrorEvent(
-                        local == null ? null : local.getAddress().getHostAddress(),
-                        local == null ? null : local.getPort(), ce.url(), ce.errorCode(), ce.errorText());
-                fire(l -> l.onIceCandidateError(ev));
-                break;
-            }
-            case STATE_CHANGED: {
-                IceState s = ((IceEvent.StateChanged) e).state();
-                RTCIceConnectionState next = RTCIceConnectionState.fromSpec(s.spec());
-                if (next != null && next != iceConnectionState && !closed.get()) {
-                    iceConnectionState = next;
-                    fire(l -> l.onIceConnectionStateChange(next));
-                    updateConnectionState();
-                }
-                break;
-            }
-            case SELECTED_PAIR_CHANGED:
-                if (((IceEvent.SelectedPairChanged) e).pair() != null) {
-                    startDtlsClientIfReady();
-                }
-                break;
-            default:
-                break;
-        }
-    }
-
-    private void announceCandidate(Candidate c) {
-        if (configuration.iceTransportPolicy() == RTCIceTransportPolicy.RELAY
-                && c.type() != io.sluice.peer.ice.CandidateType.RELAY) {
-            return;
-        }
-        SdpCandidate sdp;
-        try {
-            sdp = SdpCandidate.parse(c.toSdpValue());
-        } catch (SdpParseException ex) {
-            log.error("{}our own candidate does not parse: {}", logPrefix, c, ex);
-            return;
-        }
-        gatheredCandidates.add(sdp);
-        appendLocalCandidate(sdp, false);
-        RTCIceCandidate candidate = new RTCIceCandidate(new RTCIceCandidateInit(c.toCandidateString(),
-                transportMid, transportIndex(), localCredentials.ufrag()));
-        fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(candidate, null)));
-    }
-
-    /** W3C: the end-of-candidates candidate, icegatheringstatechange(complete), then the null candidate. */
-    private void announceGatheringComplete() {
-        gatheringComplete = true;
-        appendLocalCandidate(null, true);
-        RTCIceCandidate end = new RTCIceCandidate(new RTCIceCandidateInit("", transportMid, transportIndex(),
-                localCredentials.ufrag()));
-        fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(end, null)));
-        setGatheringState(RTCIceGatheringState.COMPLETE);
-        fire(l -> l.onIceCandidate(new RTCPeerConnectionIceEvent(null, null)));
     }
 
     private Integer transportIndex() {
@@ -1325,78 +1134,6 @@ public final class RTCPeerConnection implements AutoCloseable {
         if (next != iceGatheringState && !closed.get()) {
             iceGatheringState = next;
             fire(l -> l.onIceGatheringStateChange(next));
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------
-    // DTLS
-    // ------------------------------------------------------------------------------------------
-
-    private void startDtls() {
-        dtls = new DtlsTransport(dtlsRole, certificate.dtls(), settings.dtls(), runtime.blockingPool(), loop,
-                this::sendDtls, new io.sluice.peer.dtls.DtlsListener() {
-                    @Override
-                    public void stateChanged(DtlsState state, String reason) {
-                        onDtlsState(state, reason);
-                    }
-
-                    @Override
-                    public void applicationData(byte[] data) {
-                        // SCTP (data channels) is not built yet: the record is counted and dropped.
-                        counters.dropped.incrementAndGet();
-                    }
-                });
-        dtls.setRemoteFingerprints(remoteFingerprints);
-        // A server's handshake starts with the peer's first flight (it holds a pool thread while it
-        // runs, so not before); a client's once ICE has a pair to send on.
-        if (dtlsRole == DtlsRole.CLIENT) {
-            startDtlsClientIfReady();
-        } else if (!earlyDtls.isEmpty()) {
-            dtls.start();
-        }
-        while (!earlyDtls.isEmpty()) {
-            dtls.handleDatagram(earlyDtls.poll());
-        }
-    }
-
-    private void startDtlsClientIfReady() {
-        if (dtls != null && dtlsRole == DtlsRole.CLIENT && dtls.state() == DtlsState.NEW && agent != null
-                && agent.selectedPair() != null) {
-            dtls.start();
-        }
-    }
-
-    /** DTLS output goes to the selected pair; before one exists, back to where DTLS came from. */
-    private void sendDtls(byte[] datagram) {
-        // After close() this still runs for the close_notify: the sockets close after it.
-        loop.execute(() -> {
-            CandidatePair pair = agent == null ? null : agent.selectedPair();
-            if (pair != null) {
-                UdpSocket s = socketFor(pair.local().base());
-                if (s != null) {
-                    s.send(pair.remote().address(), datagram);
-                    return;
-                }
-            }
-            if (lastDtlsSocket != null) {
-                lastDtlsSocket.send(lastDtlsSource, datagram);
-            }
-        });
-    }
-
-    private void onDtlsState(DtlsState state, String reason) {
-        RTCDtlsTransportState next = RTCDtlsTransportState.fromSpec(state.spec());
-        if (next == null || next == dtlsState) {
-            return;
-        }
-        if (state == DtlsState.FAILED) {
-            log.warn("{}DTLS failed: {}", logPrefix, reason);
-        } else {
-            log.debug("{}DTLS {}: {}", logPrefix, state.spec(), reason);
-        }
-        dtlsState = next;
-        if (!closed.get()) {
-            updateConnectionState();
         }
     }
 
@@ -1464,34 +1201,10 @@ public final class RTCPeerConnection implements AutoCloseable {
     }
 
     private void teardown() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
         for (RTCDataChannel ch : dataChannels) {
             ch.closedByPeerConnection();
         }
-        if (dtls != null) {
-            dtls.close();
-        }
-        if (agent != null) {
-            agent.close();
-            agent.pollEvent();
-            while (agent.pollEvent() != null) {
-                // drop: no events after close
-            }
-        }
-        earlyDtls.clear();
-        // The close_notify was handed to the loop by dtls.close(); close the sockets after it.
-        loop.execute(() -> {
-            List<CompletableFuture<Void>> closing = new ArrayList<>();
-            for (UdpSocket s : sockets) {
-                closing.add(s.close());
-            }
-            sockets.clear();
-            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new))
-                    .whenComplete((v, e) -> closeFuture.complete(null));
-        });
+        transport.close().whenComplete((v, e) -> closeFuture.complete(null));
     }
 
     private static long now() {

@@ -1,0 +1,444 @@
+package io.sluice.peer.api;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.sluice.peer.dtls.DtlsFingerprint;
+import io.sluice.peer.dtls.DtlsListener;
+import io.sluice.peer.dtls.DtlsRole;
+import io.sluice.peer.dtls.DtlsState;
+import io.sluice.peer.dtls.DtlsTransport;
+import io.sluice.peer.ice.Candidate;
+import io.sluice.peer.ice.CandidatePair;
+import io.sluice.peer.ice.IceAgent;
+import io.sluice.peer.ice.IceConfig;
+import io.sluice.peer.ice.IceEvent;
+import io.sluice.peer.ice.IceServer;
+import io.sluice.peer.ice.IceState;
+import io.sluice.peer.ice.Transmit;
+import io.sluice.peer.mux.PacketKind;
+import io.sluice.peer.net.HostAddresses;
+import io.sluice.peer.net.UdpSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The I/O shell of one peer connection's transport: its UDP sockets, the sans-IO ICE agent it
+ * drives, and the DTLS transport on the selected pair. Confined to the peer's event loop. After
+ * every input it sends what the agent queued, reports the agent's events to its {@link Listener}
+ * and re-arms its one timer at the agent's next deadline.
+ */
+final class PeerTransport {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
+    private static final int MAX_EARLY_DTLS = 16;
+
+    /** What the transport reports to the peer connection, on the loop. */
+    interface Listener {
+        void onLocalCandidate(Candidate candidate);
+
+        void onGatheringStarted();
+
+        void onGatheringComplete();
+
+        void onCandidateError(IceEvent.CandidateError error);
+
+        void onIceState(IceState state);
+
+        void onDtlsState(DtlsState state, String reason);
+
+        /** A decrypted DTLS application record (an SCTP packet). */
+        void onApplicationData(byte[] data);
+    }
+
+    /** Datagram counters, for stats and tests. */
+    static final class Counters {
+        final AtomicLong stunIn = new AtomicLong();
+        final AtomicLong dtlsIn = new AtomicLong();
+        final AtomicLong dropped = new AtomicLong();
+    }
+
+    private final PeerConnectionSettings settings;
+    private final EventLoop loop;
+    private final String logPrefix;
+    private final Listener listener;
+    final Counters counters = new Counters();
+
+    private IceAgent agent;
+    private final List<UdpSocket> sockets = new ArrayList<>();
+    private boolean gatheringStarted;
+    private boolean closed;
+
+    private DtlsTransport dtls;
+    private DtlsRole dtlsRole;
+    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    private UdpSocket lastDtlsSocket;
+    private InetSocketAddress lastDtlsSource;
+
+    private ScheduledFuture<?> timer;
+    private long timerDeadline = Long.MAX_VALUE;
+
+    PeerTransport(PeerConnectionSettings settings, EventLoop loop, String logPrefix, Listener listener) {
+        this.settings = settings;
+        this.loop = loop;
+        this.logPrefix = logPrefix;
+        this.listener = listener;
+    }
+
+    boolean hasAgent() {
+        return agent != null;
+    }
+
+    /** Creates the ICE agent: controlling when we offered first (RFC 8445 §6.1.1). */
+    void createAgent(boolean controlling, String ufrag, String pwd, List<IceServer> stunServers) {
+        if (agent != null || closed) {
+            return;
+        }
+        IceConfig cfg = settings.ice().toBuilder().controlling(controlling).credentials(ufrag, pwd)
+                .stunServers(stunServers).build();
+        agent = new IceAgent(cfg, settings.random());
+    }
+
+    /** Binds a socket on every host address the address filter admits (once). */
+    CompletableFuture<Void> bindSockets() {
+        if (!sockets.isEmpty() || closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<InetAddress> addresses = HostAddresses.enumerate(settings.addressFilter());
+        List<CompletableFuture<UdpSocket>> binds = new ArrayList<>();
+        for (InetAddress a : addresses) {
+            binds.add(UdpSocket.bind(settings.runtime(), loop, new InetSocketAddress(a, 0),
+                    settings.socketBufferBytes(), this::onDatagram));
+        }
+        return CompletableFuture.allOf(binds.stream().map(f -> f.handle((s, e) -> s))
+                .toArray(CompletableFuture[]::new)).thenApplyAsync(v -> {
+                    for (CompletableFuture<UdpSocket> f : binds) {
+                        UdpSocket s = f.getNow(null);
+                        if (s == null) {
+                            continue;
+                        }
+                        if (closed) {
+                            s.close();
+                        } else {
+                            sockets.add(s);
+                        }
+                    }
+                    if (sockets.isEmpty() && !addresses.isEmpty()) {
+                        log.warn("{}no UDP socket could be bound", logPrefix);
+                    }
+                    return null;
+                }, loop);
+    }
+
+    /** Starts gathering (once): host candidates unless {@code relayOnly}, then server-reflexive ones. */
+    void startGathering(boolean relayOnly) {
+        if (gatheringStarted || agent == null || closed) {
+            return;
+        }
+        gatheringStarted = true;
+        long now = now();
+        listener.onGatheringStarted();
+        if (!relayOnly) {
+            for (UdpSocket s : sockets) {
+                agent.addHostCandidate(s.localAddress(), now);
+            }
+        }
+        agent.startGathering(now);
+        drain();
+    }
+
+    /**
+     * ICE restart with new local credentials. The agent keeps its candidates (same sockets, same
+     * addresses): they are reported again as the new generation.
+     */
+    void restart(String ufrag, String pwd) {
+        if (agent == null || closed) {
+            return;
+        }
+        agent.restart(ufrag, pwd, now());
+        if (gatheringStarted) {
+            listener.onGatheringStarted();
+            for (Candidate c : agent.localCandidates()) {
+                listener.onLocalCandidate(c);
+            }
+            if (agent.gatheringState() == io.sluice.peer.ice.GatheringState.COMPLETE) {
+                listener.onGatheringComplete();
+            }
+        }
+        drain();
+    }
+
+    void setRemoteCredentials(String ufrag, String pwd) {
+        agent.setRemoteCredentials(ufrag, pwd, now());
+        drain();
+    }
+
+    void addRemoteCandidate(Candidate candidate) {
+        agent.addRemoteCandidate(candidate, now());
+        drain();
+    }
+
+    void remoteEndOfCandidates() {
+        agent.remoteEndOfCandidates(now());
+        drain();
+    }
+
+    List<InetSocketAddress> socketAddresses() {
+        return sockets.stream().map(UdpSocket::localAddress).toList();
+    }
+
+    CandidatePair selectedPair() {
+        return agent == null ? null : agent.selectedPair();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Datagrams and the agent
+    // ------------------------------------------------------------------------------------------
+
+    private void onDatagram(UdpSocket socket, InetSocketAddress from, byte[] data) {
+        if (closed || agent == null || data.length == 0) {
+            counters.dropped.incrementAndGet();
+            return;
+        }
+        switch (PacketKind.classify(data[0])) {
+            case STUN:
+                counters.stunIn.incrementAndGet();
+                agent.handleStun(now(), socket.localAddress(), from, data, 0, data.length);
+                drain();
+                break;
+            case DTLS:
+                counters.dtlsIn.incrementAndGet();
+                lastDtlsSocket = socket;
+                lastDtlsSource = from;
+                if (dtls != null) {
+                    if (dtlsRole == DtlsRole.SERVER && dtls.state() == DtlsState.NEW) {
+                        dtls.start();
+                    }
+                    dtls.handleDatagram(data);
+                } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
+                    earlyDtls.add(data);
+                } else {
+                    counters.dropped.incrementAndGet();
+                }
+                break;
+            default:
+                counters.dropped.incrementAndGet();
+                break;
+        }
+    }
+
+    /** Sends what the agent queued, reports its events and re-arms the one timer. */
+    private void drain() {
+        if (agent == null) {
+            return;
+        }
+        Transmit t;
+        while ((t = agent.pollTransmit()) != null) {
+            UdpSocket s = socketFor(t.localBase());
+            if (s != null) {
+                s.send(t.remote(), t.data());
+            }
+        }
+        IceEvent e;
+        while ((e = agent.pollEvent()) != null) {
+            onIceEvent(e);
+        }
+        armTimer();
+    }
+
+    private void onIceEvent(IceEvent e) {
+        switch (e.kind()) {
+            case CANDIDATE_GATHERED:
+                listener.onLocalCandidate(((IceEvent.CandidateGathered) e).candidate());
+                break;
+            case GATHERING_STATE_CHANGED:
+                if (((IceEvent.GatheringStateChanged) e).state() == io.sluice.peer.ice.GatheringState.COMPLETE) {
+                    listener.onGatheringComplete();
+                }
+                break;
+            case CANDIDATE_ERROR:
+                listener.onCandidateError((IceEvent.CandidateError) e);
+                break;
+            case STATE_CHANGED:
+                listener.onIceState(((IceEvent.StateChanged) e).state());
+                break;
+            case SELECTED_PAIR_CHANGED:
+                if (((IceEvent.SelectedPairChanged) e).pair() != null) {
+                    startDtlsClientIfReady();
+                }
+                break;
+            default:
+                break;
+        }
+    }
+
+    private UdpSocket socketFor(InetSocketAddress base) {
+        for (UdpSocket s : sockets) {
+            if (s.localAddress().equals(base)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void armTimer() {
+        if (agent == null || closed) {
+            return;
+        }
+        long deadline = agent.nextDeadline();
+        if (deadline == timerDeadline && timer != null && !timer.isDone()) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        timerDeadline = deadline;
+        if (deadline == Long.MAX_VALUE) {
+            return;
+        }
+        long delay = Math.max(0, deadline - now());
+        timer = loop.schedule(() -> {
+            timer = null;
+            timerDeadline = Long.MAX_VALUE;
+            if (agent != null && !closed) {
+                agent.handleTimeout(now());
+                drain();
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // DTLS
+    // ------------------------------------------------------------------------------------------
+
+    boolean hasDtls() {
+        return dtls != null;
+    }
+
+    DtlsRole dtlsRole() {
+        return dtlsRole;
+    }
+
+    /**
+     * Creates the DTLS transport once the role is negotiated. A server's handshake starts with the
+     * peer's first flight (it holds a pool thread while it runs, so not before); a client's once
+     * ICE has a pair to send on.
+     */
+    void startDtls(DtlsRole role, RTCCertificate certificate, List<DtlsFingerprint> remoteFingerprints) {
+        if (dtls != null || closed) {
+            return;
+        }
+        dtlsRole = role;
+        dtls = new DtlsTransport(role, certificate.dtls(), settings.dtls(), settings.runtime().blockingPool(), loop,
+                this::sendDtls, new DtlsListener() {
+                    @Override
+                    public void stateChanged(DtlsState state, String reason) {
+                        listener.onDtlsState(state, reason);
+                    }
+
+                    @Override
+                    public void applicationData(byte[] data) {
+                        listener.onApplicationData(data);
+                    }
+                });
+        dtls.setRemoteFingerprints(remoteFingerprints);
+        if (role == DtlsRole.CLIENT) {
+            startDtlsClientIfReady();
+        } else if (!earlyDtls.isEmpty()) {
+            dtls.start();
+        }
+        while (!earlyDtls.isEmpty()) {
+            dtls.handleDatagram(earlyDtls.poll());
+        }
+    }
+
+    void updateRemoteFingerprints(List<DtlsFingerprint> fingerprints) {
+        if (dtls != null) {
+            dtls.setRemoteFingerprints(fingerprints);
+        }
+    }
+
+    private void startDtlsClientIfReady() {
+        if (dtls != null && dtlsRole == DtlsRole.CLIENT && dtls.state() == DtlsState.NEW && agent != null
+                && agent.selectedPair() != null) {
+            dtls.start();
+        }
+    }
+
+    /** DTLS output goes to the selected pair; before one exists, back to where DTLS came from. */
+    private void sendDtls(byte[] datagram) {
+        // After close() this still runs for the close_notify: the sockets close after it.
+        loop.execute(() -> {
+            CandidatePair pair = agent == null ? null : agent.selectedPair();
+            if (pair != null) {
+                UdpSocket s = socketFor(pair.local().base());
+                if (s != null) {
+                    s.send(pair.remote().address(), datagram);
+                    return;
+                }
+            }
+            if (lastDtlsSocket != null) {
+                lastDtlsSocket.send(lastDtlsSource, datagram);
+            }
+        });
+    }
+
+    /** Sends one application record (an SCTP packet) over DTLS; false when DTLS is not connected. */
+    boolean sendApplicationData(byte[] data, int offset, int length) {
+        return dtls != null && dtls.send(data, offset, length);
+    }
+
+    /** The largest application record DTLS takes, or 0 before DTLS exists. */
+    int applicationDataLimit() {
+        return dtls == null ? 0 : dtls.getSendLimit();
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // close
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * Sends close_notify, stops the agent and the timer, then closes the sockets (after the
+     * close_notify went out). The future completes when the sockets are closed.
+     */
+    CompletableFuture<Void> close() {
+        closed = true;
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+        if (dtls != null) {
+            dtls.close();
+        }
+        if (agent != null) {
+            agent.close();
+            while (agent.pollEvent() != null) {
+                // no events after close
+            }
+        }
+        earlyDtls.clear();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        // The close_notify was handed to the loop by dtls.close(); close the sockets after it.
+        loop.execute(() -> {
+            List<CompletableFuture<Void>> closing = new ArrayList<>();
+            for (UdpSocket s : sockets) {
+                closing.add(s.close());
+            }
+            sockets.clear();
+            CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));
+        });
+        return done;
+    }
+
+    private static long now() {
+        return System.nanoTime();
+    }
+}
