@@ -1,15 +1,41 @@
 package io.sluice.peer.api;
 
 import io.sluice.peer.api.error.InvalidStateError;
+import io.sluice.peer.api.error.OperationError;
+import io.sluice.peer.api.error.RTCError;
 import io.sluice.peer.api.error.TypeError;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * W3C RTCDataChannel. The SCTP association that carries data channels is not built yet: a channel
- * negotiates its m-section and stays {@code connecting}; {@link #send} fails with
- * InvalidStateError as it does on any channel that is not open.
+ * W3C RTCDataChannel. Methods may be called from any thread; events arrive on the peer
+ * connection's event loop. {@link #send} counts the message in {@link #bufferedAmount()} at once,
+ * as W3C says, and hands it to the loop; nothing sent is dropped: a sender watches
+ * {@code bufferedAmount} (or {@code bufferedamountlow}) to pace itself.
  */
 public final class RTCDataChannel {
+
+    private static final Logger log = LoggerFactory.getLogger(RTCDataChannel.class);
+
+    /** What carries a channel's messages: the peer connection's data-channel layer, on its loop. */
+    interface Backend {
+        /** Queues a message; called on the loop, after {@link RTCDataChannel#send} accounted for it. */
+        void send(RTCDataChannel channel, boolean binary, byte[] payload);
+
+        /** Starts the closing procedure; called on the loop. */
+        void close(RTCDataChannel channel);
+
+        /** Runs a task on the loop. */
+        void execute(Runnable task);
+
+        /** The largest message the remote accepts (RFC 8841), or Long.MAX_VALUE when unlimited. */
+        long maxMessageSize();
+    }
 
     private final String label;
     private final boolean ordered;
@@ -17,18 +43,23 @@ public final class RTCDataChannel {
     private final Integer maxRetransmits;
     private final String protocol;
     private final boolean negotiated;
-    private final Integer id;
+    private volatile Integer id;
     private volatile RTCDataChannelState readyState = RTCDataChannelState.CONNECTING;
+    private final AtomicLong bufferedAmount = new AtomicLong();
     private volatile long bufferedAmountLowThreshold;
+    private volatile String binaryType = "arraybuffer";
+    private final CopyOnWriteArrayList<DataChannelListener> listeners = new CopyOnWriteArrayList<>();
+    private volatile Backend backend;
 
-    private RTCDataChannel(String label, RTCDataChannelInit init) {
+    private RTCDataChannel(String label, boolean ordered, Integer maxPacketLifeTime, Integer maxRetransmits,
+            String protocol, boolean negotiated, Integer id) {
         this.label = label;
-        this.ordered = init.ordered() == null || init.ordered();
-        this.maxPacketLifeTime = init.maxPacketLifeTime();
-        this.maxRetransmits = init.maxRetransmits();
-        this.protocol = init.protocol() == null ? "" : init.protocol();
-        this.negotiated = init.negotiated() != null && init.negotiated();
-        this.id = init.id();
+        this.ordered = ordered;
+        this.maxPacketLifeTime = maxPacketLifeTime;
+        this.maxRetransmits = maxRetransmits;
+        this.protocol = protocol;
+        this.negotiated = negotiated;
+        this.id = id;
     }
 
     /** Validates as W3C createDataChannel does (TypeError) and makes the channel. */
@@ -56,8 +87,24 @@ public final class RTCDataChannel {
         if (init.id() != null && (init.id() < 0 || init.id() > 65534)) {
             throw new TypeError("id must be 0..65534");
         }
-        return new RTCDataChannel(l, init);
+        return new RTCDataChannel(l, init.ordered() == null || init.ordered(), init.maxPacketLifeTime(),
+                init.maxRetransmits(), init.protocol() == null ? "" : init.protocol(), negotiated,
+                negotiated ? init.id() : init.id());
     }
+
+    /** A channel the remote opened (the {@code datachannel} event). */
+    static RTCDataChannel remote(String label, boolean ordered, Integer maxPacketLifeTime, Integer maxRetransmits,
+            String protocol, int id, Backend backend) {
+        RTCDataChannel ch = new RTCDataChannel(label, ordered, maxPacketLifeTime, maxRetransmits, protocol, false, id);
+        ch.backend = backend;
+        return ch;
+    }
+
+    void attach(Backend b) {
+        this.backend = b;
+    }
+
+    // ---- attributes ---------------------------------------------------------------------------
 
     public String label() {
         return label;
@@ -83,7 +130,7 @@ public final class RTCDataChannel {
         return negotiated;
     }
 
-    /** The SCTP stream id; null until the DTLS role is known for channels that did not preset one. */
+    /** The SCTP stream id; null until it is chosen (after the DTLS role is known). */
     public Integer id() {
         return id;
     }
@@ -92,8 +139,9 @@ public final class RTCDataChannel {
         return readyState;
     }
 
+    /** Bytes of application data queued by {@link #send} and not yet handed to the network. */
     public long bufferedAmount() {
-        return 0;
+        return bufferedAmount.get();
     }
 
     public long bufferedAmountLowThreshold() {
@@ -101,30 +149,167 @@ public final class RTCDataChannel {
     }
 
     public void setBufferedAmountLowThreshold(long value) {
-        if (value < 0) {
-            throw new TypeError("bufferedAmountLowThreshold must not be negative");
+        if (value < 0 || value > 0xffffffffL) {
+            throw new TypeError("bufferedAmountLowThreshold must be 0..2^32-1");
         }
         bufferedAmountLowThreshold = value;
     }
 
+    /** W3C binaryType; Java listeners always get {@code byte[]}, the attribute is kept for fidelity. */
+    public String binaryType() {
+        return binaryType;
+    }
+
+    public void setBinaryType(String value) {
+        if (!"arraybuffer".equals(value) && !"blob".equals(value)) {
+            throw new TypeError("binaryType must be arraybuffer or blob");
+        }
+        binaryType = value;
+    }
+
+    // ---- listeners ----------------------------------------------------------------------------
+
+    public void addListener(DataChannelListener listener) {
+        listeners.add(Objects.requireNonNull(listener));
+    }
+
+    public void removeListener(DataChannelListener listener) {
+        listeners.remove(listener);
+    }
+
+    private void fire(Consumer<DataChannelListener> event) {
+        for (DataChannelListener l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                log.warn("data channel '{}' listener failed", label, e);
+            }
+        }
+    }
+
+    // ---- methods ------------------------------------------------------------------------------
+
+    /** Sends a text message. InvalidStateError unless open; TypeError above the remote's max-message-size. */
     public void send(String text) {
-        throw new InvalidStateError("data channel '" + label + "' is " + readyState + ", not open");
+        Objects.requireNonNull(text, "text");
+        enqueue(false, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** Sends a binary message; the array is copied. */
     public void send(byte[] data) {
-        throw new InvalidStateError("data channel '" + label + "' is " + readyState + ", not open");
+        Objects.requireNonNull(data, "data");
+        enqueue(true, data.clone());
     }
 
+    /** Sends {@code data[offset, offset+length)} as one binary message. */
+    public void send(byte[] data, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, data.length);
+        enqueue(true, java.util.Arrays.copyOfRange(data, offset, offset + length));
+    }
+
+    private void enqueue(boolean binary, byte[] payload) {
+        RTCDataChannelState s = readyState;
+        if (s != RTCDataChannelState.OPEN) {
+            throw new InvalidStateError("data channel '" + label + "' is " + s + ", not open");
+        }
+        Backend b = backend;
+        if (b == null) {
+            throw new InvalidStateError("data channel '" + label + "' has no transport");
+        }
+        if (payload.length > b.maxMessageSize()) {
+            throw new TypeError("message of " + payload.length + " bytes exceeds the remote's max-message-size "
+                    + b.maxMessageSize());
+        }
+        bufferedAmount.addAndGet(payload.length);
+        b.execute(() -> b.send(this, binary, payload));
+    }
+
+    /** Starts the W3C closing procedure; the remote sees the channel close. */
     public void close() {
-        readyState = RTCDataChannelState.CLOSED;
+        RTCDataChannelState s = readyState;
+        if (s == RTCDataChannelState.CLOSING || s == RTCDataChannelState.CLOSED) {
+            return;
+        }
+        readyState = RTCDataChannelState.CLOSING;
+        Backend b = backend;
+        if (b != null) {
+            b.execute(() -> b.close(this));
+        } else {
+            readyState = RTCDataChannelState.CLOSED;
+        }
     }
 
+    // ---- driven by the peer connection, on its loop -------------------------------------------
+
+    void assignId(int streamId) {
+        this.id = streamId;
+    }
+
+    void opened() {
+        if (readyState != RTCDataChannelState.CONNECTING) {
+            return;
+        }
+        readyState = RTCDataChannelState.OPEN;
+        fire(DataChannelListener::onOpen);
+    }
+
+    void received(boolean binary, byte[] payload) {
+        if (readyState != RTCDataChannelState.OPEN) {
+            return;
+        }
+        if (binary) {
+            fire(l -> l.onMessage(payload));
+        } else {
+            String text = new String(payload, StandardCharsets.UTF_8);
+            fire(l -> l.onMessage(text));
+        }
+    }
+
+    /** {@code bytes} of this channel's messages left the send buffer (sent or abandoned). */
+    void drained(long bytes) {
+        long threshold = bufferedAmountLowThreshold;
+        long after = bufferedAmount.addAndGet(-bytes);
+        long before = after + bytes;
+        if (before > threshold && after <= threshold) {
+            fire(DataChannelListener::onBufferedAmountLow);
+        }
+    }
+
+    void closing() {
+        if (readyState == RTCDataChannelState.CLOSED) {
+            return;
+        }
+        boolean fire = readyState != RTCDataChannelState.CLOSING;
+        readyState = RTCDataChannelState.CLOSING;
+        if (fire) {
+            fire(DataChannelListener::onClosing);
+        }
+    }
+
+    /** The channel closed; with an error when it failed (W3C "closed with error"). */
+    void closed(RTCError error) {
+        if (readyState == RTCDataChannelState.CLOSED) {
+            return;
+        }
+        readyState = RTCDataChannelState.CLOSED;
+        if (error != null) {
+            fire(l -> l.onError(error));
+        }
+        fire(DataChannelListener::onClose);
+    }
+
+    /** The peer connection closed: the channel closes without events (W3C close()). */
     void closedByPeerConnection() {
         readyState = RTCDataChannelState.CLOSED;
     }
 
+    /** Opening failed (no stream id, SCTP gone): error then close. */
+    void failed(String reason) {
+        closed(new RTCError("data-channel-failure", reason, null, new OperationError(reason)));
+    }
+
     @Override
     public String toString() {
-        return "RTCDataChannel[" + label + ", " + readyState + "]";
+        return "RTCDataChannel[" + label + ", id=" + id + ", " + readyState + "]";
     }
 }
