@@ -1,0 +1,39 @@
+package io.sluice.gateway.config;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Gateway settings ({@code sluice.*}).
+ *
+ * @param ice where peers gather and what they advertise
+ * @param limits bounds that keep one client from exhausting the gateway
+ */
+@ConfigurationProperties("sluice")
+@Validated
+public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limits) {
+
+    /**
+     * @param addresses local IP addresses to gather host candidates on; empty means every
+     *     non-loopback address of the machine
+     * @param interfaces network interface names to gather on (with or instead of addresses)
+     * @param loopback also gather on loopback addresses (for local tests and demos)
+     * @param gatheringTimeout how long the one-call (WHIP) form waits for gathering to complete
+     */
+    public record Ice(@DefaultValue List<String> addresses, @DefaultValue List<String> interfaces,
+            @DefaultValue("false") boolean loopback, @DefaultValue("5s") Duration gatheringTimeout) {
+    }
+
+    /**
+     * @param maxPeers peers one gateway instance holds at once; beyond it creation answers 429
+     * @param maxSdpBytes largest SDP body accepted (413 beyond it)
+     */
+    public record Limits(@DefaultValue("10000") @Min(1) @Max(1_000_000) int maxPeers,
+            @DefaultValue("262144") @Min(1024) int maxSdpBytes) {
+    }
+}

@@ -1,0 +1,136 @@
+package io.sluice.gateway.peers;
+
+import io.sluice.gateway.config.SluiceProperties;
+import io.sluice.peer.api.PeerConnectionSettings;
+import io.sluice.peer.api.RTCConfiguration;
+import io.sluice.peer.api.RTCPeerConnection;
+import io.sluice.peer.net.AddressFilter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * The peers this gateway instance holds, by unguessable id (128 random bits). A peer is visible
+ * only to its owner (the API key that created it; null when keys are off).
+ */
+@Component
+public class PeerRegistry implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerRegistry.class);
+
+    private final ConcurrentHashMap<String, ManagedPeer> peers = new ConcurrentHashMap<>();
+    private final AtomicInteger count = new AtomicInteger();
+    private final SecureRandom random = new SecureRandom();
+    private final SluiceProperties properties;
+    private final PeerConnectionSettings settings;
+
+    public PeerRegistry(SluiceProperties properties) {
+        this.properties = properties;
+        this.settings = PeerConnectionSettings.defaults().withAddressFilter(addressFilter(properties.ice()));
+    }
+
+    static AddressFilter addressFilter(SluiceProperties.Ice ice) {
+        AddressFilter filter = ice.loopback() ? (nif, a) -> true : AddressFilter.NON_LOOPBACK;
+        if (!ice.addresses().isEmpty()) {
+            List<InetAddress> list = new ArrayList<>();
+            for (String a : ice.addresses()) {
+                try {
+                    list.add(InetAddress.getByName(a));
+                } catch (UnknownHostException e) {
+                    throw new IllegalArgumentException("sluice.ice.addresses: not an address: " + a, e);
+                }
+            }
+            AddressFilter only = AddressFilter.only(list);
+            filter = ice.interfaces().isEmpty() ? only : (nif, a) -> only.accept(nif, a)
+                    || Set.copyOf(ice.interfaces()).contains(nif);
+        } else if (!ice.interfaces().isEmpty()) {
+            filter = filter.and(AddressFilter.interfaces(Set.copyOf(ice.interfaces())));
+        }
+        return filter;
+    }
+
+    /**
+     * Creates a peer connection.
+     *
+     * @throws io.sluice.peer.api.error.WebRtcException for a configuration the W3C constructor refuses
+     * @throws LimitExceededException when the instance holds {@code sluice.limits.max-peers} already
+     */
+    public ManagedPeer create(RTCConfiguration configuration, Map<String, String> metadata, String owner) {
+        if (count.incrementAndGet() > properties.limits().maxPeers()) {
+            count.decrementAndGet();
+            throw new LimitExceededException("this gateway holds " + properties.limits().maxPeers()
+                    + " peers, its limit", 429);
+        }
+        RTCPeerConnection pc;
+        try {
+            pc = new RTCPeerConnection(configuration, settings);
+        } catch (RuntimeException e) {
+            count.decrementAndGet();
+            throw e;
+        }
+        String id = newId();
+        ManagedPeer peer = new ManagedPeer(id, owner, metadata == null ? Map.of() : metadata, pc);
+        peers.put(id, peer);
+        log.info("peer {} created", id);
+        return peer;
+    }
+
+    private String newId() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** The peer with this id, if {@code owner} may see it. */
+    public ManagedPeer get(String id, String owner) {
+        ManagedPeer p = id == null ? null : peers.get(id);
+        if (p == null || !Objects.equals(p.owner(), owner)) {
+            throw new PeerNotFoundException(id);
+        }
+        return p;
+    }
+
+    public List<ManagedPeer> list(String owner) {
+        return peers.values().stream().filter(p -> Objects.equals(p.owner(), owner))
+                .sorted((a, b) -> a.createdAt().compareTo(b.createdAt())).toList();
+    }
+
+    public Collection<ManagedPeer> all() {
+        return peers.values();
+    }
+
+    /** Closes the peer and forgets it. */
+    public void close(String id, String owner) {
+        ManagedPeer p = get(id, owner);
+        if (peers.remove(id, p)) {
+            count.decrementAndGet();
+            p.pc().close();
+            log.info("peer {} closed", id);
+        }
+    }
+
+    public int size() {
+        return count.get();
+    }
+
+    @Override
+    public void destroy() {
+        for (ManagedPeer p : peers.values()) {
+            p.pc().close();
+        }
+        peers.clear();
+    }
+}

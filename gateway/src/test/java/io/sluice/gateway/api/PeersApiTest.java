@@ -1,0 +1,207 @@
+package io.sluice.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.peer.api.PeerConnectionListener;
+import io.sluice.peer.api.PeerConnectionSettings;
+import io.sluice.peer.api.RTCConfiguration;
+import io.sluice.peer.api.RTCIceCandidateInit;
+import io.sluice.peer.api.RTCPeerConnection;
+import io.sluice.peer.api.RTCPeerConnectionIceEvent;
+import io.sluice.peer.api.RTCPeerConnectionState;
+import io.sluice.peer.api.RTCSessionDescription;
+import io.sluice.peer.net.AddressFilter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The REST API over real HTTP, with a peer-core peer as the remote end over loopback. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1"})
+@Timeout(60)
+class PeersApiTest {
+
+    @LocalServerPort
+    int port;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final ObjectMapper json = JsonMapper.builder().build();
+
+    private HttpResponse<String> call(String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(20));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode ok(HttpResponse<String> r, int status) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        return r.body().isEmpty() ? null : json.readTree(r.body());
+    }
+
+    private static String jsonString(String s) {
+        return JsonMapper.builder().build().writeValueAsString(s);
+    }
+
+    /** A peer-core peer playing the remote (browser, device) side. */
+    private static final class Remote implements AutoCloseable {
+        final RTCPeerConnection pc = new RTCPeerConnection(RTCConfiguration.defaults(), PeerConnectionSettings
+                .defaults().withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
+        final CompletableFuture<Void> gathered = new CompletableFuture<>();
+        final CompletableFuture<Void> connected = new CompletableFuture<>();
+
+        Remote() {
+            pc.addListener(new PeerConnectionListener() {
+                @Override
+                public void onIceCandidate(RTCPeerConnectionIceEvent event) {
+                    if (event.candidate() == null) {
+                        gathered.complete(null);
+                    }
+                }
+
+                @Override
+                public void onConnectionStateChange(RTCPeerConnectionState state) {
+                    if (state == RTCPeerConnectionState.CONNECTED) {
+                        connected.complete(null);
+                    }
+                }
+            });
+        }
+
+        String completeOffer() throws Exception {
+            pc.createDataChannel("data");
+            pc.setLocalDescription().get(5, TimeUnit.SECONDS);
+            gathered.get(10, TimeUnit.SECONDS);
+            return pc.localDescription().sdp();
+        }
+
+        @Override
+        public void close() {
+            pc.close();
+        }
+    }
+
+    @Test
+    void negotiateThroughTheJsonApi() throws Exception {
+        JsonNode created = ok(call("POST", "/v1/peers", "application/json",
+                "{\"metadata\":{\"device\":\"d1\"}}"), 201);
+        String id = created.get("id").asString();
+        assertThat(created.get("signalingState").asString()).isEqualTo("stable");
+        assertThat(created.get("connectionState").asString()).isEqualTo("new");
+        assertThat(created.get("metadata").get("device").asString()).isEqualTo("d1");
+        try (Remote remote = new Remote()) {
+            String offer = remote.completeOffer();
+            JsonNode applied = ok(call("PUT", "/v1/peers/" + id + "/remote-description", "application/json",
+                    "{\"type\":\"offer\",\"sdp\":" + jsonString(offer) + "}"), 200);
+            assertThat(applied.get("type").asString()).isEqualTo("offer");
+            JsonNode answer = ok(call("PUT", "/v1/peers/" + id + "/local-description", null, null), 200);
+            assertThat(answer.get("type").asString()).isEqualTo("answer");
+            remote.pc.setRemoteDescription(RTCSessionDescription.answer(answer.get("sdp").asString()))
+                    .get(5, TimeUnit.SECONDS);
+            // Trickle the server's candidates to the remote as a client would, by polling.
+            JsonNode cands;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            do {
+                cands = ok(call("GET", "/v1/peers/" + id + "/candidates", null, null), 200);
+            } while (!cands.get("iceGatheringState").asString().equals("complete") && System.nanoTime() < deadline);
+            assertThat(cands.get("candidates").size()).isPositive();
+            for (JsonNode c : cands.get("candidates")) {
+                remote.pc.addIceCandidate(new RTCIceCandidateInit(c.get("candidate").asString(),
+                        c.get("sdpMid").asString(), null, null)).get(5, TimeUnit.SECONDS);
+            }
+            remote.connected.get(20, TimeUnit.SECONDS);
+            JsonNode state;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            do {
+                state = ok(call("GET", "/v1/peers/" + id, null, null), 200);
+            } while (!state.get("connectionState").asString().equals("connected") && System.nanoTime() < deadline);
+            assertThat(state.get("connectionState").asString()).isEqualTo("connected");
+            assertThat(state.get("signalingState").asString()).isEqualTo("stable");
+            assertThat(state.get("currentLocalDescription").get("sdp").asString()).contains("a=setup:active");
+            assertThat(state.get("canTrickleIceCandidates").asBoolean()).isTrue();
+            JsonNode list = ok(call("GET", "/v1/peers", null, null), 200);
+            assertThat(list.findValuesAsString("id")).contains(id);
+        } finally {
+            ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
+        }
+        assertThat(call("GET", "/v1/peers/" + id, null, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void oneCallFormWithAClientThatNeverTrickles() throws Exception {
+        try (Remote remote = new Remote()) {
+            HttpResponse<String> r = call("POST", "/v1/whip", "application/sdp", remote.completeOffer());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("application/sdp"));
+            String location = r.headers().firstValue("Location").orElseThrow();
+            assertThat(location).startsWith("/v1/whip/");
+            assertThat(r.body()).contains("a=candidate:").contains("a=end-of-candidates");
+            remote.pc.setRemoteDescription(RTCSessionDescription.answer(r.body())).get(5, TimeUnit.SECONDS);
+            remote.connected.get(20, TimeUnit.SECONDS);
+            String id = location.substring("/v1/whip/".length());
+            assertThat(ok(call("GET", "/v1/peers/" + id, null, null), 200).get("signalingState").asString())
+                    .isEqualTo("stable");
+            ok(call("DELETE", location, null, null), 200);
+            assertThat(call("GET", "/v1/peers/" + id, null, null).statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void errorsAreProblemDetailsWithW3cNamesAndChangeNothing() throws Exception {
+        HttpResponse<String> missing = call("GET", "/v1/peers/nope", null, null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+
+        String id = ok(call("POST", "/v1/peers", "application/json", "{}"), 201).get("id").asString();
+        try {
+            JsonNode wrongState = ok(call("POST", "/v1/peers/" + id + "/answer", null, null), 409);
+            assertThat(wrongState.get("name").asString()).isEqualTo("InvalidStateError");
+
+            String bad = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\nm=application x UDP/DTLS/SCTP y\r\n";
+            JsonNode syntax = ok(call("PUT", "/v1/peers/" + id + "/remote-description", "application/json",
+                    "{\"type\":\"offer\",\"sdp\":" + jsonString(bad) + "}"), 400);
+            assertThat(syntax.get("name").asString()).isEqualTo("OperationError");
+            assertThat(syntax.get("errorDetail").asString()).isEqualTo("sdp-syntax-error");
+            assertThat(syntax.get("sdpLineNumber").asInt()).isEqualTo(5);
+            assertThat(syntax.get("detail").asString()).contains("line 5");
+
+            JsonNode type = ok(call("PUT", "/v1/peers/" + id + "/remote-description", "application/json",
+                    "{\"type\":\"bogus\",\"sdp\":\"\"}"), 400);
+            assertThat(type.get("name").asString()).isEqualTo("TypeError");
+
+            JsonNode noRemote = ok(call("POST", "/v1/peers/" + id + "/candidates", "application/json",
+                    "{\"candidate\":\"candidate:1 1 udp 1 127.0.0.1 9 typ host\",\"sdpMid\":\"0\"}"), 409);
+            assertThat(noRemote.get("name").asString()).isEqualTo("InvalidStateError");
+
+            JsonNode turn = ok(call("POST", "/v1/peers", "application/json",
+                    "{\"configuration\":{\"iceServers\":[{\"urls\":\"turn:127.0.0.1\"}]}}"), 400);
+            assertThat(turn.get("name").asString()).isEqualTo("InvalidAccessError");
+
+            JsonNode state = ok(call("GET", "/v1/peers/" + id, null, null), 200);
+            assertThat(state.get("signalingState").asString()).isEqualTo("stable");
+            assertThat(state.get("remoteDescription").isNull()).isTrue();
+
+            HttpResponse<String> notSdp = call("POST", "/v1/whip", "application/json", "{}");
+            assertThat(notSdp.statusCode()).isEqualTo(415);
+        } finally {
+            ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
+        }
+    }
+}
