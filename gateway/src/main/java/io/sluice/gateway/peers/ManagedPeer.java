@@ -2,10 +2,16 @@ package io.sluice.gateway.peers;
 
 import io.sluice.peer.api.PeerConnectionListener;
 import io.sluice.peer.api.RTCIceCandidate;
+import io.sluice.peer.api.RTCIceConnectionState;
+import io.sluice.peer.api.RTCIceGatheringState;
 import io.sluice.peer.api.RTCPeerConnection;
+import io.sluice.peer.api.RTCPeerConnectionIceErrorEvent;
 import io.sluice.peer.api.RTCPeerConnectionIceEvent;
+import io.sluice.peer.api.RTCPeerConnectionState;
+import io.sluice.peer.api.RTCSignalingState;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +29,7 @@ public final class ManagedPeer {
     private final RTCPeerConnection pc;
     private final List<RTCIceCandidate> localCandidates = new ArrayList<>();
     private final CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
+    private final PeerEvents events;
 
     ManagedPeer(String id, String owner, Map<String, String> metadata, RTCPeerConnection pc) {
         this.id = id;
@@ -30,18 +37,73 @@ public final class ManagedPeer {
         this.metadata = Map.copyOf(metadata);
         this.createdAt = Instant.now();
         this.pc = pc;
+        this.events = new PeerEvents(id);
         pc.addListener(new PeerConnectionListener() {
             @Override
             public void onIceCandidate(RTCPeerConnectionIceEvent event) {
-                if (event.candidate() == null) {
+                RTCIceCandidate c = event.candidate();
+                if (c == null) {
                     gatheringComplete.complete(null);
-                } else if (!event.candidate().candidate().isEmpty()) {
+                } else if (!c.candidate().isEmpty()) {
                     synchronized (localCandidates) {
-                        localCandidates.add(event.candidate());
+                        localCandidates.add(c);
                     }
                 }
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("candidate", c == null ? null : candidate(c));
+                events.publish("icecandidate", data);
+            }
+
+            @Override
+            public void onIceCandidateError(RTCPeerConnectionIceErrorEvent e) {
+                Map<String, Object> data = new LinkedHashMap<>();
+                data.put("address", e.address());
+                data.put("port", e.port());
+                data.put("url", e.url());
+                data.put("errorCode", e.errorCode());
+                data.put("errorText", e.errorText());
+                events.publish("icecandidateerror", data);
+            }
+
+            @Override
+            public void onSignalingStateChange(RTCSignalingState state) {
+                events.publish("signalingstatechange", Map.of("state", state.spec()));
+            }
+
+            @Override
+            public void onIceGatheringStateChange(RTCIceGatheringState state) {
+                events.publish("icegatheringstatechange", Map.of("state", state.spec()));
+            }
+
+            @Override
+            public void onIceConnectionStateChange(RTCIceConnectionState state) {
+                events.publish("iceconnectionstatechange", Map.of("state", state.spec()));
+            }
+
+            @Override
+            public void onConnectionStateChange(RTCPeerConnectionState state) {
+                events.publish("connectionstatechange", Map.of("state", state.spec()));
+            }
+
+            @Override
+            public void onNegotiationNeeded() {
+                events.publish("negotiationneeded", Map.of());
             }
         });
+    }
+
+    private static Map<String, Object> candidate(RTCIceCandidate c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("candidate", c.candidate());
+        m.put("sdpMid", c.sdpMid());
+        m.put("sdpMLineIndex", c.sdpMLineIndex());
+        m.put("usernameFragment", c.usernameFragment());
+        return m;
+    }
+
+    /** The peer's event log and subscribers. */
+    public PeerEvents events() {
+        return events;
     }
 
     public String id() {

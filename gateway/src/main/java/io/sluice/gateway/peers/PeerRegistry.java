@@ -118,6 +118,7 @@ public class PeerRegistry implements DisposableBean {
         if (peers.remove(id, p)) {
             count.decrementAndGet();
             p.pc().close();
+            p.events().publish("closed", java.util.Map.of("reason", "closed by the API"));
             log.info("peer {} closed", id);
         }
     }

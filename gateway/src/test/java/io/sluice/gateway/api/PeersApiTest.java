@@ -204,4 +204,73 @@ class PeersApiTest {
             ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
         }
     }
+
+    /** Reads an SSE stream in the background: the data lines, parsed. */
+    private java.util.concurrent.CopyOnWriteArrayList<JsonNode> stream(String path, String lastEventId) {
+        java.util.concurrent.CopyOnWriteArrayList<JsonNode> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Accept", "text/event-stream");
+        if (lastEventId != null) {
+            b.header("Last-Event-ID", lastEventId);
+        }
+        http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(line -> {
+            if (line.startsWith("data:")) {
+                events.add(json.readTree(line.substring(5)));
+            }
+        }));
+        return events;
+    }
+
+    private static List<String> types(List<JsonNode> events) {
+        return events.stream().map(e -> e.get("type").asString() + (e.has("state") ? ":" + e.get("state").asString()
+                : "")).toList();
+    }
+
+    @Test
+    void eventsStreamAsServerSentEventsAndReplayAfterLastEventId() throws Exception {
+        String id = ok(call("POST", "/v1/peers", "application/json", "{}"), 201).get("id").asString();
+        List<JsonNode> events = stream("/v1/peers/" + id + "/events", null);
+        try (Remote remote = new Remote(); AutoCloseable cleanup = () -> call("DELETE", "/v1/peers/" + id, null, null)) {
+            ok(call("PUT", "/v1/peers/" + id + "/remote-description", "application/json",
+                    "{\"type\":\"offer\",\"sdp\":" + jsonString(remote.completeOffer()) + "}"), 200);
+            JsonNode answer = ok(call("PUT", "/v1/peers/" + id + "/local-description", null, null), 200);
+            remote.pc.setRemoteDescription(RTCSessionDescription.answer(answer.get("sdp").asString()))
+                    .get(5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!types(events).contains("connectionstatechange:connected") && System.nanoTime() < deadline) {
+                for (JsonNode e : events) {
+                    JsonNode c = e.get("candidate");
+                    if (e.get("type").asString().equals("icecandidate") && c != null && !c.isNull()
+                            && !c.get("candidate").asString().isEmpty() && !e.has("forwarded")) {
+                        ((tools.jackson.databind.node.ObjectNode) e).put("forwarded", true);
+                        remote.pc.addIceCandidate(new RTCIceCandidateInit(c.get("candidate").asString(),
+                                c.get("sdpMid").asString(), null, null));
+                    }
+                }
+                Thread.onSpinWait();
+            }
+            List<String> t = types(events);
+            assertThat(t).containsSubsequence("signalingstatechange:have-remote-offer", "signalingstatechange:stable",
+                    "icegatheringstatechange:gathering", "icecandidate", "icegatheringstatechange:complete");
+            assertThat(t).containsSubsequence("signalingstatechange:stable", "iceconnectionstatechange:checking",
+                    "connectionstatechange:connecting", "connectionstatechange:connected");
+            for (int i = 1; i < events.size(); i++) {
+                assertThat(events.get(i).get("seq").asLong()).isGreaterThan(events.get(i - 1).get("seq").asLong());
+            }
+            // A subscriber resuming after the third event gets everything after it again, in order.
+            long third = events.get(2).get("seq").asLong();
+            List<JsonNode> resumed = stream("/v1/peers/" + id + "/events", Long.toString(third));
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (resumed.size() < events.size() - 3 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(resumed.get(0).get("seq").asLong()).isEqualTo(third + 1);
+            ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (!types(events).contains("closed") && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(types(events)).endsWith("closed");
+        }
+    }
 }
