@@ -1,15 +1,18 @@
 package io.sluice.gateway.api;
 
-/**
- * Who is calling: the API key's owner once keys are configured. Until then every caller is the
- * same anonymous owner ({@code null}).
- */
+import io.sluice.gateway.security.ApiKeyFilter;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+
+/** Who is calling: the owner of the request's API key, or null when keys are off. */
 final class Owner {
 
     private Owner() {
     }
 
     static String current() {
-        return null;
+        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+        return attributes == null ? null
+                : (String) attributes.getAttribute(ApiKeyFilter.OWNER, RequestAttributes.SCOPE_REQUEST);
     }
 }
