@@ -273,4 +273,23 @@ class PeersApiTest {
             assertThat(types(events)).endsWith("closed");
         }
     }
+
+    @Test
+    void operatorsSeePeersHealthAndMetrics() throws Exception {
+        String id = ok(call("POST", "/v1/peers", "application/json", "{}"), 201).get("id").asString();
+        try {
+            JsonNode peers = ok(call("GET", "/actuator/peers", null, null), 200);
+            assertThat(peers.get("count").asInt()).isPositive();
+            assertThat(peers.get("peers").findValuesAsString("id")).contains(id);
+            JsonNode one = ok(call("GET", "/actuator/peers/" + id, null, null), 200);
+            assertThat(one.get("connectionState").asString()).isEqualTo("new");
+            assertThat(one.get("dtlsState").asString()).isEqualTo("new");
+            JsonNode health = ok(call("GET", "/actuator/health", null, null), 200);
+            assertThat(health.get("status").asString()).isEqualTo("UP");
+            JsonNode gauge = ok(call("GET", "/actuator/metrics/sluice.peers?tag=state:new", null, null), 200);
+            assertThat(gauge.get("measurements").get(0).get("value").asDouble()).isGreaterThanOrEqualTo(1.0);
+        } finally {
+            ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
+        }
+    }
 }

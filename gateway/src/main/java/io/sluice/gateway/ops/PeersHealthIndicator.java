@@ -1,0 +1,27 @@
+package io.sluice.gateway.ops;
+
+import io.sluice.gateway.peers.PeerRegistry;
+import io.sluice.peer.net.NetworkRuntime;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/** Health of the peer side: the network runtime's event loops run, and how many peers are held. */
+@Component("peers")
+public class PeersHealthIndicator implements HealthIndicator {
+
+    private final PeerRegistry registry;
+
+    public PeersHealthIndicator(PeerRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Health health() {
+        NetworkRuntime runtime = NetworkRuntime.shared();
+        boolean running = !runtime.group().isShuttingDown();
+        Health.Builder b = running ? Health.up() : Health.down();
+        return b.withDetail("peers", registry.size()).withDetail("transport", runtime.isEpoll() ? "epoll" : "nio")
+                .build();
+    }
+}
