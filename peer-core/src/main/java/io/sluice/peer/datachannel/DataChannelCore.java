@@ -571,7 +571,9 @@ public final class DataChannelCore {
         if (msg.kind() == DcepMessage.Kind.ACK) {
             if (ch != null && !ch.detached && ch.awaitingAck) {
                 ch.awaitingAck = false;
-                setOpen(ch, "ACK");
+                if (ch.state == DataChannelState.CONNECTING) {
+                    setOpen(ch, "ACK");
+                } // else closed locally before the ACK came: it only confirms the OPEN
             } else if (ch != null && ch.implicitlyAcked) {
                 ch.implicitlyAcked = false; // the ACK that the data overtook
             } else if (ch == null || !ch.detached) {
