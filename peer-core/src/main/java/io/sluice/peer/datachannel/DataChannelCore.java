@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * </pre>
  *
  * <h2>Stream ids</h2>
- * Channels created without an id get one once the DTLS role is known (RFC 8832 §6: the DTLS
- * client takes even ids, the server odd), the lowest free id of that parity. A remote OPEN on an
+ * Channels created without an id get one once the DTLS role is known and SCTP is connected (W3C
+ * "RTCSctpTransport connected" procedure; RFC 8832 §6: the DTLS client takes even ids, the server
+ * odd), the lowest free id of that parity below [[MaxChannels]]. A remote OPEN on an
  * id of our own parity, beyond the channel limit or with an oversized label is refused by
  * resetting the stream (RFC 8831 §6.7 closing); a remote OPEN on an id already in use (a
  * negotiated channel, a channel still closing) is dropped and counted, the existing channel
@@ -117,7 +118,8 @@ public final class DataChannelCore {
 
     /**
      * The DTLS role is known (from the negotiated {@code a=setup}): the client uses even stream ids,
-     * the server odd ones. Channels waiting for an id get one now; it cannot change later.
+     * the server odd ones. It cannot change later. Channels waiting for an id get one once SCTP is
+     * connected too (W3C "RTCSctpTransport connected" procedure).
      */
     public void setDtlsRole(long nowNanos, boolean client) {
         if (dtlsClient != null) {
@@ -128,15 +130,16 @@ public final class DataChannelCore {
         }
         dtlsClient = client;
         log.debug("{}DTLS {}: {} stream ids", logPrefix, client ? "client" : "server", client ? "even" : "odd");
-        for (Channel ch : new ArrayList<>(byHandle.values())) {
-            if (ch.stream < 0 && ch.state == DataChannelState.CONNECTING) {
-                int id = allocate();
-                if (id < 0) {
-                    failAbruptly(ch, DataChannelEvent.Error.DATA_CHANNEL_FAILURE, "no stream id available", nowNanos);
-                    continue;
-                }
-                assign(ch, id);
-                if (connected) {
+        if (connected) {
+            for (Channel ch : new ArrayList<>(byHandle.values())) {
+                if (ch.stream < 0 && ch.state == DataChannelState.CONNECTING) {
+                    int id = allocate();
+                    if (id < 0) {
+                        failAbruptly(ch, DataChannelEvent.Error.DATA_CHANNEL_FAILURE, "no stream id available",
+                                nowNanos);
+                        continue;
+                    }
+                    assign(ch, id);
                     start(ch, nowNanos);
                 }
             }
@@ -227,7 +230,7 @@ public final class DataChannelCore {
             throw DataChannelException.operationError("too many data channels (" + config.maxChannels() + ")");
         }
         int stream = id == null ? -1 : id;
-        if (stream < 0 && dtlsClient != null) {
+        if (stream < 0 && dtlsClient != null && connected) {
             stream = allocate();
             if (stream < 0) {
                 throw DataChannelException.operationError("no free stream id");

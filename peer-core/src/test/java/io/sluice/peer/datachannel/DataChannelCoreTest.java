@@ -90,10 +90,11 @@ class DataChannelCoreTest {
             fromA.add(p.a.open(NOW, "a" + i, true, null, null, "", false, null, NORMAL));
             fromB.add(p.b.open(NOW, "b" + i, true, null, null, "", false, null, NORMAL));
         }
-        // The role is known before connecting: ids are assigned at creation.
+        // Ids come with the connection (W3C), in creation order.
+        assertThat(fromA.stream().map(p.a::streamId)).containsOnlyNulls();
+        p.connect();
         assertThat(fromA.stream().map(p.a::streamId)).containsExactly(0, 2, 4, 6, 8);
         assertThat(fromB.stream().map(p.b::streamId)).containsExactly(1, 3, 5, 7, 9);
-        p.connect();
         assertThat(of(p.eventsA, DataChannelEvent.ChannelOpenedByRemote.class)).hasSize(5);
         assertThat(of(p.eventsB, DataChannelEvent.ChannelOpenedByRemote.class)).hasSize(5);
         assertThat(of(p.eventsA, DataChannelEvent.Open.class)).hasSize(10);
