@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * Fuzzes a {@link DataChannelCore} with arbitrary (stream, PPID, bytes) messages, crafted DCEP
- * OPENs, stream-reset events and API calls, through the {@link FakeSctpPair}. Nothing but
+ * OPENs, incoming stream resets (what a remote can cause) and API calls, through the {@link FakeSctpPair}. Nothing but
  * {@link DataChannelException} (from API calls) may escape, the invariants must hold after every
  * step, and at the end every byte handed to the core has gone back to the SCTP receive window
  * (delivered and polled, or dropped and counted). Seeds and crash inputs live in
@@ -68,9 +68,19 @@ class DataChannelCoreFuzzTest {
                 case 3:
                     p.sctp.b.events.add(new SctpEvent.StreamsResetIncoming(new int[] {stream(in), stream(in)}));
                     break;
-                case 4:
-                    p.sctp.b.events.add(new SctpEvent.StreamsResetOutgoing(new int[] {stream(in)}, in.consumeBoolean()));
+                case 4: {
+                    // Outgoing-reset results come from our own association, not from the remote, so
+                    // they are not invented here; the remote's side of a reset is case 3.
+                    Integer h = pick(in, p.a.channels());
+                    if (h != null) {
+                        try {
+                            p.a.send(NOW, h, in.consumeBytes(in.consumeInt(0, 3000)));
+                        } catch (DataChannelException expected) {
+                            // not open
+                        }
+                    }
                     break;
+                }
                 case 5:
                     p.settle();
                     break;
