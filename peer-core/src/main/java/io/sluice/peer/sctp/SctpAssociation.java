@@ -945,6 +945,7 @@ public final class SctpAssociation implements SctpCore {
                 break;
             case T3_RTX:
                 stats.t3Expiries++;
+                LOG.debug("{}T3-rtx expired ({} in a row): {}", log, errorCount + 1, sender);
                 if (++errorCount > options.maxRetransmits()) {
                     fail("DATA retransmissions exhausted");
                     return;
@@ -1158,6 +1159,11 @@ public final class SctpAssociation implements SctpCore {
             }
         }
         return state != State.COOKIE_WAIT || timers.running(SctpTimer.T1_INIT);
+    }
+
+    /** Chunks sent and not yet passed by the peer's cumulative TSN (tests). */
+    boolean hasOutstanding() {
+        return sender.hasOutstanding();
     }
 
     State internalState() {

@@ -322,7 +322,8 @@ final class Sender {
             return any; // retransmissions first: no new data while old data waits
         }
         while (flightSize < cwnd) {
-            int room = mtu - w.position() - hdr;
+            // Payload room such that the padded chunk still fits the packet.
+            int room = (mtu - w.position() - hdr) & ~3;
             if (room < 4) {
                 break;
             }
