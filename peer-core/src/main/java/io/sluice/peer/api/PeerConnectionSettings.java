@@ -4,6 +4,7 @@ import io.sluice.peer.dtls.DtlsConfig;
 import io.sluice.peer.ice.IceConfig;
 import io.sluice.peer.net.AddressFilter;
 import io.sluice.peer.net.NetworkRuntime;
+import io.sluice.peer.net.SharedUdpPort;
 import io.sluice.peer.net.UdpSocket;
 import io.sluice.peer.time.RandomSource;
 import java.util.Objects;
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param ice            ICE timings (role and credentials are set by the peer connection)
  * @param dtls           DTLS settings
  * @param socketBufferBytes UDP socket buffer asked for each way
+ * @param sharedPort     when set, peers use this port (one per address) instead of sockets of their own,
+ *                       and the address filter is not used
  */
 public record PeerConnectionSettings(NetworkRuntime runtime, AddressFilter addressFilter, RandomSource random,
-        IceConfig ice, DtlsConfig dtls, int socketBufferBytes) {
+        IceConfig ice, DtlsConfig dtls, int socketBufferBytes, SharedUdpPort sharedPort) {
 
     public PeerConnectionSettings {
         Objects.requireNonNull(runtime, "runtime");
@@ -33,30 +36,34 @@ public record PeerConnectionSettings(NetworkRuntime runtime, AddressFilter addre
     /** Production defaults: the shared runtime, every non-loopback address, secure randomness. */
     public static PeerConnectionSettings defaults() {
         return new PeerConnectionSettings(NetworkRuntime.shared(), AddressFilter.NON_LOOPBACK, RandomSource.secure(),
-                IceConfig.builder().build(), DtlsConfig.defaults(), UdpSocket.DEFAULT_BUFFER_BYTES);
+                IceConfig.builder().build(), DtlsConfig.defaults(), UdpSocket.DEFAULT_BUFFER_BYTES, null);
     }
 
     public PeerConnectionSettings withRuntime(NetworkRuntime v) {
-        return new PeerConnectionSettings(v, addressFilter, random, ice, dtls, socketBufferBytes);
+        return new PeerConnectionSettings(v, addressFilter, random, ice, dtls, socketBufferBytes, sharedPort);
     }
 
     public PeerConnectionSettings withAddressFilter(AddressFilter v) {
-        return new PeerConnectionSettings(runtime, v, random, ice, dtls, socketBufferBytes);
+        return new PeerConnectionSettings(runtime, v, random, ice, dtls, socketBufferBytes, sharedPort);
     }
 
     public PeerConnectionSettings withRandom(RandomSource v) {
-        return new PeerConnectionSettings(runtime, addressFilter, v, ice, dtls, socketBufferBytes);
+        return new PeerConnectionSettings(runtime, addressFilter, v, ice, dtls, socketBufferBytes, sharedPort);
     }
 
     public PeerConnectionSettings withIce(IceConfig v) {
-        return new PeerConnectionSettings(runtime, addressFilter, random, v, dtls, socketBufferBytes);
+        return new PeerConnectionSettings(runtime, addressFilter, random, v, dtls, socketBufferBytes, sharedPort);
     }
 
     public PeerConnectionSettings withDtls(DtlsConfig v) {
-        return new PeerConnectionSettings(runtime, addressFilter, random, ice, v, socketBufferBytes);
+        return new PeerConnectionSettings(runtime, addressFilter, random, ice, v, socketBufferBytes, sharedPort);
+    }
+
+    public PeerConnectionSettings withSharedPort(SharedUdpPort v) {
+        return new PeerConnectionSettings(runtime, addressFilter, random, ice, dtls, socketBufferBytes, v);
     }
 
     public PeerConnectionSettings withSocketBufferBytes(int v) {
-        return new PeerConnectionSettings(runtime, addressFilter, random, ice, dtls, v);
+        return new PeerConnectionSettings(runtime, addressFilter, random, ice, dtls, v, sharedPort);
     }
 }

@@ -17,6 +17,7 @@ import io.sluice.peer.ice.IceState;
 import io.sluice.peer.ice.Transmit;
 import io.sluice.peer.mux.PacketKind;
 import io.sluice.peer.net.HostAddresses;
+import io.sluice.peer.net.SharedUdpPort;
 import io.sluice.peer.net.UdpSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -73,6 +74,8 @@ final class PeerTransport {
 
     private IceAgent agent;
     private final List<UdpSocket> sockets = new ArrayList<>();
+    /** Set when the peer lives on the shared port instead of sockets of its own. */
+    private SharedUdpPort.Registration shared;
     private boolean gatheringStarted;
     private boolean closed;
 
@@ -104,11 +107,19 @@ final class PeerTransport {
         IceConfig cfg = settings.ice().toBuilder().controlling(controlling).credentials(ufrag, pwd)
                 .stunServers(stunServers).build();
         agent = new IceAgent(cfg, settings.random());
+        if (settings.sharedPort() != null) {
+            shared = settings.sharedPort().register(loop, this::onDatagram);
+            shared.addUfrag(agent.localUfrag());
+        }
     }
 
     /** Binds a socket on every host address the address filter admits (once). */
     CompletableFuture<Void> bindSockets() {
         if (!sockets.isEmpty() || closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (shared != null) {
+            sockets.addAll(shared.sockets());
             return CompletableFuture.completedFuture(null);
         }
         List<InetAddress> addresses = HostAddresses.enumerate(settings.addressFilter());
@@ -163,6 +174,10 @@ final class PeerTransport {
             return;
         }
         agent.restart(ufrag, pwd, now());
+        if (shared != null) {
+            // The old ufrag stays routed: consent on the old pair uses it until the new one is nominated.
+            shared.addUfrag(agent.localUfrag());
+        }
         if (gatheringStarted) {
             listener.onGatheringStarted();
             for (Candidate c : agent.localCandidates()) {
@@ -243,7 +258,7 @@ final class PeerTransport {
         while ((t = agent.pollTransmit()) != null) {
             UdpSocket s = socketFor(t.localBase());
             if (s != null) {
-                s.send(t.remote(), t.data());
+                send(s, t.remote(), t.data());
             }
         }
         IceEvent e;
@@ -276,6 +291,14 @@ final class PeerTransport {
                 break;
             default:
                 break;
+        }
+    }
+
+    private void send(UdpSocket socket, InetSocketAddress to, byte[] data) {
+        if (shared != null) {
+            shared.send(socket, to, data);
+        } else {
+            socket.send(to, data);
         }
     }
 
@@ -381,12 +404,12 @@ final class PeerTransport {
             if (pair != null) {
                 UdpSocket s = socketFor(pair.local().base());
                 if (s != null) {
-                    s.send(pair.remote().address(), datagram);
+                    send(s, pair.remote().address(), datagram);
                     return;
                 }
             }
             if (lastDtlsSocket != null) {
-                lastDtlsSocket.send(lastDtlsSource, datagram);
+                send(lastDtlsSocket, lastDtlsSource, datagram);
             }
         });
     }
@@ -429,8 +452,12 @@ final class PeerTransport {
         // The close_notify was handed to the loop by dtls.close(); close the sockets after it.
         loop.execute(() -> {
             List<CompletableFuture<Void>> closing = new ArrayList<>();
-            for (UdpSocket s : sockets) {
-                closing.add(s.close());
+            if (shared != null) {
+                shared.close(); // the shared sockets stay open for the other peers
+            } else {
+                for (UdpSocket s : sockets) {
+                    closing.add(s.close());
+                }
             }
             sockets.clear();
             CompletableFuture.allOf(closing.toArray(CompletableFuture[]::new)).whenComplete((v, e) -> done.complete(null));

@@ -25,9 +25,16 @@ final class PeerPair implements AutoCloseable {
     }
 
     PeerPair(InetAddress address, RTCConfiguration configuration) {
-        PeerConnectionSettings settings = settings(address);
-        a = new RTCPeerConnection(configuration, settings);
-        b = new RTCPeerConnection(configuration, settings);
+        this(settings(address), settings(address), configuration);
+    }
+
+    PeerPair(PeerConnectionSettings forA, PeerConnectionSettings forB) {
+        this(forA, forB, RTCConfiguration.defaults());
+    }
+
+    PeerPair(PeerConnectionSettings forA, PeerConnectionSettings forB, RTCConfiguration configuration) {
+        a = new RTCPeerConnection(configuration, forA);
+        b = new RTCPeerConnection(configuration, forB);
         a.addListener(ra);
         b.addListener(rb);
     }
