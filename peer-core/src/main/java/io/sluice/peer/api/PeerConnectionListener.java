@@ -29,4 +29,8 @@ public interface PeerConnectionListener {
 
     default void onNegotiationNeeded() {
     }
+
+    /** The remote opened a data channel (W3C {@code datachannel}); its {@code open} event follows. */
+    default void onDataChannel(RTCDataChannel channel) {
+    }
 }

@@ -419,6 +419,11 @@ final class PeerTransport {
         return dtls != null && dtls.send(data, offset, length);
     }
 
+    /** The remote's certificate chain (DER, leaf first); empty before the handshake. */
+    List<byte[]> remoteCertificates() {
+        return dtls == null ? List.of() : dtls.getRemoteCertificates();
+    }
+
     /** The largest application record DTLS takes, or 0 before DTLS exists. */
     int applicationDataLimit() {
         return dtls == null ? 0 : dtls.getSendLimit();

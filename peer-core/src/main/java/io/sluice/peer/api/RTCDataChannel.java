@@ -35,7 +35,13 @@ public final class RTCDataChannel {
 
         /** The largest message the remote accepts (RFC 8841), or Long.MAX_VALUE when unlimited. */
         long maxMessageSize();
+
+        /** Passes a new bufferedAmountLowThreshold on; called on the loop. */
+        void setBufferedAmountLowThreshold(RTCDataChannel channel, long threshold);
     }
+
+    /** Bytes one channel may hold queued at most; a send beyond it fails with OperationError. */
+    public static final long MAX_BUFFERED_AMOUNT = 16L * 1024 * 1024;
 
     private final String label;
     private final boolean ordered;
@@ -45,7 +51,10 @@ public final class RTCDataChannel {
     private final boolean negotiated;
     private volatile Integer id;
     private volatile RTCDataChannelState readyState = RTCDataChannelState.CONNECTING;
-    private final AtomicLong bufferedAmount = new AtomicLong();
+    /** Bytes accepted by send() that the loop has not yet handed to the data-channel layer. */
+    private final AtomicLong pending = new AtomicLong();
+    /** What the data-channel layer still holds for this channel, as of its last report. */
+    private volatile long layerBuffered;
     private volatile long bufferedAmountLowThreshold;
     private volatile String binaryType = "arraybuffer";
     private final CopyOnWriteArrayList<DataChannelListener> listeners = new CopyOnWriteArrayList<>();
@@ -141,7 +150,7 @@ public final class RTCDataChannel {
 
     /** Bytes of application data queued by {@link #send} and not yet handed to the network. */
     public long bufferedAmount() {
-        return bufferedAmount.get();
+        return pending.get() + layerBuffered;
     }
 
     public long bufferedAmountLowThreshold() {
@@ -153,6 +162,10 @@ public final class RTCDataChannel {
             throw new TypeError("bufferedAmountLowThreshold must be 0..2^32-1");
         }
         bufferedAmountLowThreshold = value;
+        Backend b = backend;
+        if (b != null) {
+            b.execute(() -> b.setBufferedAmountLowThreshold(this, value));
+        }
     }
 
     /** W3C binaryType; Java listeners always get {@code byte[]}, the attribute is kept for fidelity. */
@@ -220,8 +233,18 @@ public final class RTCDataChannel {
             throw new TypeError("message of " + payload.length + " bytes exceeds the remote's max-message-size "
                     + b.maxMessageSize());
         }
-        bufferedAmount.addAndGet(payload.length);
-        b.execute(() -> b.send(this, binary, payload));
+        if (bufferedAmount() + payload.length > MAX_BUFFERED_AMOUNT) {
+            throw new OperationError("data channel '" + label + "' already buffers " + bufferedAmount()
+                    + " bytes; wait for bufferedamountlow (limit " + MAX_BUFFERED_AMOUNT + ")");
+        }
+        pending.addAndGet(payload.length);
+        b.execute(() -> {
+            try {
+                b.send(this, binary, payload); // updates layerBuffered first, so bufferedAmount never dips
+            } finally {
+                pending.addAndGet(-payload.length);
+            }
+        });
     }
 
     /** Starts the W3C closing procedure; the remote sees the channel close. */
@@ -265,14 +288,22 @@ public final class RTCDataChannel {
         }
     }
 
-    /** {@code bytes} of this channel's messages left the send buffer (sent or abandoned). */
-    void drained(long bytes) {
-        long threshold = bufferedAmountLowThreshold;
-        long after = bufferedAmount.addAndGet(-bytes);
-        long before = after + bytes;
-        if (before > threshold && after <= threshold) {
+    /** The data-channel layer's buffered amount for this channel after a send or a drain. */
+    void layerBuffered(long bytes) {
+        layerBuffered = bytes;
+    }
+
+    /** The buffered amount fell to the threshold or below (the layer applies the W3C rule). */
+    void bufferedAmountLow(long bytes) {
+        layerBuffered = bytes;
+        if (readyState == RTCDataChannelState.OPEN || readyState == RTCDataChannelState.CLOSING) {
             fire(DataChannelListener::onBufferedAmountLow);
         }
+    }
+
+    /** W3C {@code error} (a close event follows from the layer). */
+    void error(RTCError e) {
+        fire(l -> l.onError(e));
     }
 
     void closing() {

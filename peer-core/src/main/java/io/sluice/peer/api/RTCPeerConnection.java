@@ -9,6 +9,7 @@ import io.sluice.peer.api.error.OperationError;
 import io.sluice.peer.api.error.RTCError;
 import io.sluice.peer.api.error.TypeError;
 import io.sluice.peer.api.error.WebRtcException;
+import io.sluice.peer.datachannel.DataChannelConfig;
 import io.sluice.peer.dtls.DtlsFingerprint;
 import io.sluice.peer.dtls.DtlsRole;
 import io.sluice.peer.dtls.DtlsState;
@@ -19,6 +20,7 @@ import io.sluice.peer.ice.IceEvent;
 import io.sluice.peer.ice.IceServer;
 import io.sluice.peer.ice.IceState;
 import io.sluice.peer.net.NetworkRuntime;
+import io.sluice.peer.sctp.SctpOptions;
 import io.sluice.peer.sdp.Attribute;
 import io.sluice.peer.sdp.Fingerprint;
 import io.sluice.peer.sdp.MediaDescription;
@@ -55,8 +57,6 @@ import org.slf4j.LoggerFactory;
  * <p><b>Errors.</b> Futures fail with the W3C-named subclasses of {@link WebRtcException}; a call
  * that fails changes nothing.
  *
- * <p>Data channels ride on SCTP, which is not built yet: {@link #createDataChannel} negotiates the
- * {@code application} m-section but its channels never open.
  */
 public final class RTCPeerConnection implements AutoCloseable {
 
@@ -99,7 +99,9 @@ public final class RTCPeerConnection implements AutoCloseable {
     private boolean restartRequested;
     private boolean dataChannelRequested;
     private boolean negotiationNeeded;
-    private final List<RTCDataChannel> dataChannels = new ArrayList<>();
+    private final DataChannels dataChannels;
+    private final RTCDtlsTransport dtlsTransport;
+    private volatile RTCSctpTransport sctpTransport;
 
     private final List<SdpCandidate> gatheredCandidates = new ArrayList<>();
     private boolean gatheringComplete;
@@ -153,6 +155,27 @@ public final class RTCPeerConnection implements AutoCloseable {
         this.localCredentials = newCredentials();
         this.stunServers = resolve(urls);
         this.transport = new PeerTransport(settings, loop, logPrefix, new TransportEvents());
+        this.dtlsTransport = new RTCDtlsTransport(() -> dtlsState, () -> onLoop(transport::remoteCertificates));
+        this.dataChannels = new DataChannels(loop, settings.random(), logPrefix, SctpOptions.defaults(),
+                DataChannelConfig.DEFAULT, new DataChannels.Listener() {
+                    @Override
+                    public void onDataChannel(RTCDataChannel channel) {
+                        fire(l -> l.onDataChannel(channel));
+                    }
+
+                    @Override
+                    public void onSctpState(RTCSctpTransportState state) {
+                        RTCSctpTransport t = sctpTransport;
+                        if (t != null) {
+                            t.setState(state);
+                        }
+                    }
+
+                    @Override
+                    public boolean sendPacket(byte[] packet) {
+                        return transport.sendApplicationData(packet, 0, packet.length);
+                    }
+                });
     }
 
     // ------------------------------------------------------------------------------------------
@@ -308,6 +331,11 @@ public final class RTCPeerConnection implements AutoCloseable {
 
     public RTCCertificate certificate() {
         return certificate;
+    }
+
+    /** W3C {@code sctp}: the SCTP transport, null until an application m-section is negotiated. */
+    public RTCSctpTransport sctp() {
+        return sctpTransport;
     }
 
     /** The UDP addresses this connection's sockets are bound to (its host candidates' bases). */
@@ -767,6 +795,14 @@ public final class RTCPeerConnection implements AutoCloseable {
         if (m == null) {
             return;
         }
+        if (sctpTransport == null && Jsep.isDataSection(m)) {
+            sctpTransport = new RTCSctpTransport(dtlsTransport, dataChannels);
+        }
+        Desc remote = currentRemote;
+        MediaDescription remoteSection = remote == null ? null : transportSection(remote.parsed());
+        if (remoteSection != null) {
+            dataChannels.setRemoteMaxMessageSize(remoteSection.maxMessageSize());
+        }
         Setup setup = answer.setup(m);
         DtlsRole role;
         if (answerIsLocal) {
@@ -966,8 +1002,8 @@ public final class RTCPeerConnection implements AutoCloseable {
     }
 
     /**
-     * Creates a data channel and negotiates the {@code application} m-section for it. SCTP is not
-     * built yet, so the channel stays {@code connecting}.
+     * Creates a data channel (W3C {@code createDataChannel}): negotiates the {@code application}
+     * m-section if none is, and opens once SCTP is up (DCEP, or at once when {@code negotiated}).
      */
     public RTCDataChannel createDataChannel(String label) {
         return createDataChannel(label, RTCDataChannelInit.DEFAULT);
@@ -1105,14 +1141,16 @@ public final class RTCPeerConnection implements AutoCloseable {
             }
             dtlsState = next;
             if (!closed.get()) {
+                if (state == DtlsState.CONNECTED && sctpTransport != null) {
+                    dataChannels.start(transport.dtlsRole() == DtlsRole.CLIENT, transport.applicationDataLimit());
+                }
                 updateConnectionState();
             }
         }
 
         @Override
         public void onApplicationData(byte[] data) {
-            // SCTP (data channels) is not built yet: the record is dropped.
-            transport.counters.dropped.incrementAndGet();
+            dataChannels.onPacket(data);
         }
     }
 
@@ -1201,9 +1239,7 @@ public final class RTCPeerConnection implements AutoCloseable {
     }
 
     private void teardown() {
-        for (RTCDataChannel ch : dataChannels) {
-            ch.closedByPeerConnection();
-        }
+        dataChannels.close();
         transport.close().whenComplete((v, e) -> closeFuture.complete(null));
     }
 

@@ -1,0 +1,198 @@
+package io.sluice.peer.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.sluice.peer.api.error.InvalidStateError;
+import io.sluice.peer.api.error.TypeError;
+import java.net.InetAddress;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Data channels between two peer-core peers over real loopback sockets (DTLS, SCTP, DCEP). */
+@Timeout(60)
+class DataChannelLoopbackTest {
+
+    /** Records a channel's events; text messages as "text:<s>", binary as the bytes. */
+    static final class Watch implements DataChannelListener {
+        final CompletableFuture<Void> open = new CompletableFuture<>();
+        final CompletableFuture<Void> closed = new CompletableFuture<>();
+        final LinkedBlockingQueue<Object> messages = new LinkedBlockingQueue<>();
+        final List<String> events = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void onOpen() {
+            events.add("open");
+            open.complete(null);
+        }
+
+        @Override
+        public void onMessage(String text) {
+            messages.add("text:" + text);
+        }
+
+        @Override
+        public void onMessage(byte[] data) {
+            messages.add(data);
+        }
+
+        @Override
+        public void onBufferedAmountLow() {
+            events.add("bufferedamountlow");
+        }
+
+        @Override
+        public void onClosing() {
+            events.add("closing");
+        }
+
+        @Override
+        public void onClose() {
+            events.add("close");
+            closed.complete(null);
+        }
+    }
+
+    private static RTCDataChannel remoteChannel(PeerPair p, LinkedBlockingQueue<RTCDataChannel> arrived)
+            throws InterruptedException {
+        RTCDataChannel ch = arrived.poll(10, TimeUnit.SECONDS);
+        assertThat(ch).as("datachannel event").isNotNull();
+        return ch;
+    }
+
+    @Test
+    void openEchoAndCloseBothWays() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            LinkedBlockingQueue<RTCDataChannel> arrived = new LinkedBlockingQueue<>();
+            Watch remoteWatch = new Watch();
+            p.b.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    channel.addListener(remoteWatch);
+                    arrived.add(channel);
+                }
+            });
+            RTCDataChannel a = p.a.createDataChannel("chat", new RTCDataChannelInit(null, null, null, "proto", null, null));
+            Watch aw = new Watch();
+            a.addListener(aw);
+            assertThat(a.readyState()).isEqualTo(RTCDataChannelState.CONNECTING);
+            assertThatThrownBy(() -> a.send("early")).isInstanceOf(InvalidStateError.class);
+            p.negotiate(p.a, true);
+            p.awaitConnected();
+            aw.open.get(10, TimeUnit.SECONDS);
+            RTCDataChannel b = remoteChannel(p, arrived);
+            remoteWatch.open.get(10, TimeUnit.SECONDS);
+            assertThat(b.label()).isEqualTo("chat");
+            assertThat(b.protocol()).isEqualTo("proto");
+            assertThat(b.id()).isEqualTo(a.id());
+            // p.a offered: it is the DTLS server (the answerer takes active), so its ids are odd.
+            assertThat(a.id() % 2).isEqualTo(1);
+            assertThat(p.a.sctp().state()).isEqualTo(RTCSctpTransportState.CONNECTED);
+            assertThat(p.a.sctp().maxMessageSize()).isEqualTo(262144.0);
+            assertThat(p.a.sctp().transport().state()).isEqualTo(RTCDtlsTransportState.CONNECTED);
+            assertThat(p.a.sctp().transport().getRemoteCertificates()).hasSize(1);
+
+            for (int size : new int[] {0, 1, 1000, 1200, 65535, 65536, 65537, 200_000, 262144}) {
+                byte[] data = new byte[size];
+                Arrays.fill(data, (byte) (size % 251));
+                a.send(data);
+                assertThat((byte[]) remoteWatch.messages.poll(10, TimeUnit.SECONDS)).as("%d bytes", size)
+                        .isEqualTo(data);
+                String text = "é".repeat(size / 2);
+                b.send(text);
+                assertThat(aw.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("text:" + text);
+            }
+            a.send("");
+            assertThat(remoteWatch.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("text:");
+            assertThatThrownBy(() -> a.send(new byte[262145])).isInstanceOf(TypeError.class);
+
+            b.close();
+            aw.closed.get(10, TimeUnit.SECONDS);
+            remoteWatch.closed.get(10, TimeUnit.SECONDS);
+            assertThat(aw.events).containsSubsequence("open", "closing", "close");
+            assertThat(a.readyState()).isEqualTo(RTCDataChannelState.CLOSED);
+            assertThatThrownBy(() -> a.send("late")).isInstanceOf(InvalidStateError.class);
+        }
+    }
+
+    @Test
+    void negotiatedChannelsAndChannelsOpenedByEitherSide() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            RTCDataChannel na = p.a.createDataChannel("n", new RTCDataChannelInit(null, null, null, null, true, 42));
+            RTCDataChannel nb = p.b.createDataChannel("n", new RTCDataChannelInit(null, null, null, null, true, 42));
+            Watch wa = new Watch();
+            Watch wb = new Watch();
+            na.addListener(wa);
+            nb.addListener(wb);
+            p.negotiate(p.a, true);
+            p.awaitConnected();
+            wa.open.get(10, TimeUnit.SECONDS);
+            wb.open.get(10, TimeUnit.SECONDS);
+            na.send("to b");
+            assertThat(wb.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("text:to b");
+
+            // After negotiation, the answerer opens a channel: no renegotiation needed.
+            LinkedBlockingQueue<RTCDataChannel> arrived = new LinkedBlockingQueue<>();
+            p.a.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    arrived.add(channel);
+                }
+            });
+            RTCDataChannel fromB = p.b.createDataChannel("late", new RTCDataChannelInit(false, null, 0, null, null, null));
+            Watch wl = new Watch();
+            fromB.addListener(wl);
+            wl.open.get(10, TimeUnit.SECONDS);
+            RTCDataChannel atA = remoteChannel(p, arrived);
+            assertThat(atA.ordered()).isFalse();
+            assertThat(atA.maxRetransmits()).isZero();
+            assertThat(fromB.id() % 2).isZero(); // b is the DTLS client: even ids
+        }
+    }
+
+    @Test
+    void bufferedAmountGrowsAndDrainsWithBufferedAmountLow() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            RTCDataChannel a = p.a.createDataChannel("bulk");
+            Watch aw = new Watch();
+            a.addListener(aw);
+            LinkedBlockingQueue<RTCDataChannel> arrived = new LinkedBlockingQueue<>();
+            java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+            p.b.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    channel.addListener(new DataChannelListener() {
+                        @Override
+                        public void onMessage(byte[] data) {
+                            received.addAndGet(data.length);
+                        }
+                    });
+                    arrived.add(channel);
+                }
+            });
+            p.negotiate(p.a, true);
+            aw.open.get(10, TimeUnit.SECONDS);
+            a.setBufferedAmountLowThreshold(64 * 1024);
+            byte[] chunk = new byte[64 * 1024];
+            for (int i = 0; i < 64; i++) {
+                a.send(chunk);
+            }
+            assertThat(a.bufferedAmount()).isGreaterThan(64 * 1024);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (received.get() < 64L * chunk.length && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(received.get()).isEqualTo(64L * chunk.length);
+            io.sluice.peer.interop.Interop.waitFor(() -> aw.events.contains("bufferedamountlow"),
+                    java.time.Duration.ofSeconds(5), "bufferedamountlow");
+            io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() == 0, java.time.Duration.ofSeconds(5),
+                    "bufferedAmount back to 0");
+        }
+    }
+}
