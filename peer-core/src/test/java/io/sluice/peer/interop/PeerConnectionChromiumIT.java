@@ -1,26 +1,20 @@
 package io.sluice.peer.interop;
 
+import static io.sluice.peer.interop.Signaling.description;
+import static io.sluice.peer.interop.Signaling.json;
+import static io.sluice.peer.interop.Signaling.trickle;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.peer.api.PeerConnectionListener;
 import io.sluice.peer.api.PeerConnectionSettings;
-import io.sluice.peer.api.RTCConfiguration;
 import io.sluice.peer.api.RTCDtlsTransportState;
-import io.sluice.peer.api.RTCIceCandidate;
-import io.sluice.peer.api.RTCIceCandidateInit;
-import io.sluice.peer.api.RTCPeerConnection;
-import io.sluice.peer.api.RTCPeerConnectionIceEvent;
 import io.sluice.peer.api.RTCPeerConnectionState;
-import io.sluice.peer.api.RTCSdpType;
 import io.sluice.peer.api.RTCSessionDescription;
 import io.sluice.peer.net.AddressFilter;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -28,7 +22,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.openqa.selenium.json.Json;
+import io.sluice.peer.interop.Signaling.Ours;
 
 /**
  * peer-core against headless Chromium's RTCPeerConnection. Chromium runs in a network namespace
@@ -37,8 +31,7 @@ import org.openqa.selenium.json.Json;
  */
 class PeerConnectionChromiumIT {
 
-    private static final Duration CONNECT = Duration.ofSeconds(20);
-    private static final Json JSON = new Json();
+    private static final Duration CONNECT = Signaling.CONNECT;
     private static final AtomicInteger NAMES = new AtomicInteger();
 
     private static NetNamespace ns;
@@ -71,93 +64,6 @@ class PeerConnectionChromiumIT {
         }
     }
 
-    /** A peer-core connection with its candidates queued for the test thread to signal. */
-    static final class Ours implements PeerConnectionListener, AutoCloseable {
-        final RTCPeerConnection pc = new RTCPeerConnection(RTCConfiguration.defaults(), settings);
-        final LinkedBlockingQueue<RTCIceCandidate> candidates = new LinkedBlockingQueue<>();
-        final CompletableFuture<Void> connected = new CompletableFuture<>();
-        final CompletableFuture<Void> failed = new CompletableFuture<>();
-        final List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
-        final CompletableFuture<Void> gathered = new CompletableFuture<>();
-
-        Ours() {
-            pc.addListener(this);
-        }
-
-        @Override
-        public void onIceCandidate(RTCPeerConnectionIceEvent event) {
-            if (event.candidate() == null) {
-                gathered.complete(null);
-            } else {
-                candidates.add(event.candidate());
-            }
-        }
-
-        @Override
-        public void onConnectionStateChange(RTCPeerConnectionState state) {
-            states.add(state.spec());
-            if (state == RTCPeerConnectionState.CONNECTED) {
-                connected.complete(null);
-            } else if (state == RTCPeerConnectionState.FAILED) {
-                failed.complete(null);
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            pc.close();
-            pc.closeFuture().get(5, TimeUnit.SECONDS);
-        }
-    }
-
-    private static String json(RTCSessionDescription d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", d.type().spec());
-        m.put("sdp", d.sdp());
-        return JSON.toJson(m);
-    }
-
-    private static RTCSessionDescription description(String json) {
-        Map<String, Object> m = JSON.toType(json, Json.MAP_TYPE);
-        return new RTCSessionDescription(RTCSdpType.fromSpec((String) m.get("type")), (String) m.get("sdp"));
-    }
-
-    private static String json(RTCIceCandidateInit c) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("candidate", c.candidate());
-        m.put("sdpMid", c.sdpMid());
-        m.put("sdpMLineIndex", c.sdpMLineIndex());
-        m.put("usernameFragment", c.usernameFragment());
-        return JSON.toJson(m);
-    }
-
-    /** Forwards candidates both ways until both sides are connected (or failed). */
-    private static void trickle(ChromiumBrowser browser, String name, Ours ours, CompletableFuture<?> until)
-            throws Exception {
-        int seen = 0;
-        long deadline = System.nanoTime() + CONNECT.toNanos();
-        while (!until.isDone() && System.nanoTime() < deadline) {
-            RTCIceCandidate c = ours.candidates.poll(20, TimeUnit.MILLISECONDS);
-            for (; c != null; c = ours.candidates.poll()) {
-                browser.addIceCandidate(name, json(c.toJSON()));
-            }
-            List<Map<String, Object>> events = browser.events(name, seen);
-            seen += events.size();
-            for (Map<String, Object> e : events) {
-                if ("icecandidate".equals(e.get("type"))) {
-                    Object cand = e.get("candidate");
-                    if (cand == null) {
-                        ours.pc.addIceCandidate(null).get(5, TimeUnit.SECONDS);
-                    } else {
-                        Number index = (Number) e.get("sdpMLineIndex");
-                        ours.pc.addIceCandidate(new RTCIceCandidateInit((String) cand, (String) e.get("sdpMid"),
-                                index == null ? null : index.intValue(), null)).get(5, TimeUnit.SECONDS);
-                    }
-                }
-            }
-        }
-    }
-
     private static void assertChromiumConnected(ChromiumBrowser browser, String name) {
         browser.waitForState(name, "connectionstatechange", "connected", CONNECT);
         Map<String, Object> stats = browser.statsMap(name);
@@ -183,7 +89,7 @@ class PeerConnectionChromiumIT {
         String name = "c" + NAMES.incrementAndGet();
         browser.createPeer(name);
         browser.createDataChannel(name, "chat", null);
-        try (Ours ours = new Ours()) {
+        try (Ours ours = new Ours(settings)) {
             String offer = browser.setLocalDescription(name, null);
             ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
             ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
@@ -201,7 +107,7 @@ class PeerConnectionChromiumIT {
     private void peerCoreOffers(ChromiumBrowser browser) throws Exception {
         String name = "c" + NAMES.incrementAndGet();
         browser.createPeer(name);
-        try (Ours ours = new Ours()) {
+        try (Ours ours = new Ours(settings)) {
             ours.pc.createDataChannel("chat");
             ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
             browser.setRemoteDescription(name, json(ours.pc.localDescription()));
@@ -241,7 +147,7 @@ class PeerConnectionChromiumIT {
         plainBrowser.createDataChannel(name, "chat", null);
         plainBrowser.setLocalDescription(name, null);
         String offer = plainBrowser.gathered(name);
-        try (Ours ours = new Ours()) {
+        try (Ours ours = new Ours(settings)) {
             ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
             ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
             ours.gathered.get(10, TimeUnit.SECONDS);
@@ -265,7 +171,7 @@ class PeerConnectionChromiumIT {
         String name = "c" + NAMES.incrementAndGet();
         mdnsBrowser.createPeer(name);
         mdnsBrowser.createDataChannel(name, "chat", null);
-        try (Ours ours = new Ours()) {
+        try (Ours ours = new Ours(settings)) {
             String offer = mdnsBrowser.setLocalDescription(name, null);
             ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
             ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
@@ -284,7 +190,7 @@ class PeerConnectionChromiumIT {
         String name = "c" + NAMES.incrementAndGet();
         mdnsBrowser.createPeer(name);
         mdnsBrowser.createDataChannel(name, "chat", null);
-        try (Ours ours = new Ours()) {
+        try (Ours ours = new Ours(settings)) {
             RTCSessionDescription offer = description(mdnsBrowser.setLocalDescription(name, null));
             ours.pc.setRemoteDescription(new RTCSessionDescription(offer.type(), wrongFingerprint(offer.sdp())))
                     .get(5, TimeUnit.SECONDS);
@@ -301,7 +207,7 @@ class PeerConnectionChromiumIT {
         String name = "c" + NAMES.incrementAndGet();
         mdnsBrowser.createPeer(name);
         mdnsBrowser.createDataChannel(name, "chat", null);
-        Ours ours = new Ours();
+        Ours ours = new Ours(settings);
         try {
             String offer = mdnsBrowser.setLocalDescription(name, null);
             ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
@@ -322,7 +228,7 @@ class PeerConnectionChromiumIT {
         String name = "c" + NAMES.incrementAndGet();
         mdnsBrowser.createPeer(name);
         mdnsBrowser.createDataChannel(name, "chat", null);
-        try (Ours ours = new Ours()) {
+        try (Ours ours = new Ours(settings)) {
             String offer = mdnsBrowser.setLocalDescription(name, null);
             ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
             ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);

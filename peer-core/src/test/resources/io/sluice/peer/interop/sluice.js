@@ -218,6 +218,35 @@
       return dc.bufferedAmount;
     },
 
+    closeChannel(name, label) {
+      const dc = peer(name).channels.get(label);
+      if (!dc) {
+        throw new Error('no data channel ' + label + ' on ' + name);
+      }
+      dc.close();
+      return dc.readyState;
+    },
+
+    setBufferedAmountLowThreshold(name, label, value) {
+      const dc = peer(name).channels.get(label);
+      if (!dc) {
+        throw new Error('no data channel ' + label + ' on ' + name);
+      }
+      dc.bufferedAmountLowThreshold = value;
+      return value;
+    },
+
+    // Sends count messages of size bytes as fast as the channel takes them (no pacing), to fill
+    // the send buffer; resolves with the bufferedAmount right after.
+    async burst(name, label, size, count) {
+      const dc = peer(name).channels.get(label);
+      const payload = new Uint8Array(size);
+      for (let i = 0; i < count; i++) {
+        dc.send(payload);
+      }
+      return dc.bufferedAmount;
+    },
+
     channelState(name, label) {
       const dc = peer(name).channels.get(label);
       return dc ? {readyState: dc.readyState, bufferedAmount: dc.bufferedAmount, id: dc.id} : null;
