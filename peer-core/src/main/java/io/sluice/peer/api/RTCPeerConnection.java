@@ -1010,10 +1010,22 @@ public final class RTCPeerConnection implements AutoCloseable {
     }
 
     public RTCDataChannel createDataChannel(String label, RTCDataChannelInit init) {
+        return createDataChannel(label, init, null);
+    }
+
+    /**
+     * As {@link #createDataChannel(String, RTCDataChannelInit)}, with a listener registered before
+     * the channel can fire anything (events run on the loop, so one added later may miss
+     * {@code open}).
+     */
+    public RTCDataChannel createDataChannel(String label, RTCDataChannelInit init, DataChannelListener listener) {
         if (closed.get()) {
             throw new InvalidStateError("the RTCPeerConnection is closed");
         }
         RTCDataChannel channel = RTCDataChannel.create(label, init == null ? RTCDataChannelInit.DEFAULT : init);
+        if (listener != null) {
+            channel.addListener(listener);
+        }
         loop.execute(() -> {
             dataChannels.add(channel);
             dataChannelRequested = true;

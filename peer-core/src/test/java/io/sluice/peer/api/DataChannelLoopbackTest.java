@@ -78,9 +78,9 @@ class DataChannelLoopbackTest {
                     arrived.add(channel);
                 }
             });
-            RTCDataChannel a = p.a.createDataChannel("chat", new RTCDataChannelInit(null, null, null, "proto", null, null));
             Watch aw = new Watch();
-            a.addListener(aw);
+            RTCDataChannel a = p.a.createDataChannel("chat", new RTCDataChannelInit(null, null, null, "proto", null, null),
+                    aw);
             assertThat(a.readyState()).isEqualTo(RTCDataChannelState.CONNECTING);
             assertThatThrownBy(() -> a.send("early")).isInstanceOf(InvalidStateError.class);
             p.negotiate(p.a, true);
@@ -145,9 +145,9 @@ class DataChannelLoopbackTest {
                     arrived.add(channel);
                 }
             });
-            RTCDataChannel fromB = p.b.createDataChannel("late", new RTCDataChannelInit(false, null, 0, null, null, null));
             Watch wl = new Watch();
-            fromB.addListener(wl);
+            RTCDataChannel fromB = p.b.createDataChannel("late", new RTCDataChannelInit(false, null, 0, null, null, null),
+                    wl);
             wl.open.get(10, TimeUnit.SECONDS);
             RTCDataChannel atA = remoteChannel(p, arrived);
             assertThat(atA.ordered()).isFalse();
@@ -159,9 +159,8 @@ class DataChannelLoopbackTest {
     @Test
     void bufferedAmountGrowsAndDrainsWithBufferedAmountLow() throws Exception {
         try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
-            RTCDataChannel a = p.a.createDataChannel("bulk");
             Watch aw = new Watch();
-            a.addListener(aw);
+            RTCDataChannel a = p.a.createDataChannel("bulk", null, aw);
             LinkedBlockingQueue<RTCDataChannel> arrived = new LinkedBlockingQueue<>();
             java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
             p.b.addListener(new PeerConnectionListener() {
