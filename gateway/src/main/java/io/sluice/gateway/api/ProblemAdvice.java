@@ -58,6 +58,14 @@ public class ProblemAdvice {
         throw e;
     }
 
+    @ExceptionHandler(ChannelsController.ChannelNotFoundException.class)
+    public ResponseEntity<ProblemDetail> channelNotFound(ChannelsController.ChannelNotFoundException e) {
+        ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());
+        pd.setTitle("Data channel not found");
+        pd.setType(URI.create("urn:sluice:error:ChannelNotFound"));
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(pd);
+    }
+
     @ExceptionHandler(PeerNotFoundException.class)
     public ResponseEntity<ProblemDetail> notFound(PeerNotFoundException e) {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, e.getMessage());

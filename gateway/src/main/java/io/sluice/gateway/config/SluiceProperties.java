@@ -32,8 +32,13 @@ public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limit
     /**
      * @param maxPeers peers one gateway instance holds at once; beyond it creation answers 429
      * @param maxSdpBytes largest SDP body accepted (413 beyond it)
+     * @param maxChannelsPerPeer data channels one peer may have open at once (429 beyond it)
+     * @param maxMessageBytes largest message the REST send operation takes (413 beyond it; the
+     *     remote's max-message-size applies too)
      */
     public record Limits(@DefaultValue("10000") @Min(1) @Max(1_000_000) int maxPeers,
-            @DefaultValue("262144") @Min(1024) int maxSdpBytes) {
+            @DefaultValue("262144") @Min(1024) int maxSdpBytes,
+            @DefaultValue("1024") @Min(1) @Max(65534) int maxChannelsPerPeer,
+            @DefaultValue("262144") @Min(1) int maxMessageBytes) {
     }
 }

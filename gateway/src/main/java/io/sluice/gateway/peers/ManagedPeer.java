@@ -1,6 +1,9 @@
 package io.sluice.gateway.peers;
 
+import io.sluice.peer.api.DataChannelListener;
 import io.sluice.peer.api.PeerConnectionListener;
+import io.sluice.peer.api.RTCDataChannel;
+import io.sluice.peer.api.RTCDataChannelInit;
 import io.sluice.peer.api.RTCIceCandidate;
 import io.sluice.peer.api.RTCIceConnectionState;
 import io.sluice.peer.api.RTCIceGatheringState;
@@ -30,6 +33,11 @@ public final class ManagedPeer {
     private final List<RTCIceCandidate> localCandidates = new ArrayList<>();
     private final CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
     private final PeerEvents events;
+    private final java.util.concurrent.ConcurrentHashMap<String, RTCDataChannel> channels =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<RTCDataChannel, String> channelIds =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger nextChannel = new java.util.concurrent.atomic.AtomicInteger();
 
     ManagedPeer(String id, String owner, Map<String, String> metadata, RTCPeerConnection pc) {
         this.id = id;
@@ -89,7 +97,128 @@ public final class ManagedPeer {
             public void onNegotiationNeeded() {
                 events.publish("negotiationneeded", Map.of());
             }
+
+            @Override
+            public void onDataChannel(RTCDataChannel channel) {
+                String cid = track(channel);
+                Map<String, Object> data = channelFields(cid, channel);
+                events.publish("datachannel", data);
+            }
         });
+    }
+
+    /**
+     * Creates a channel on the peer (W3C createDataChannel) with the gateway's event listener
+     * registered first; returns its gateway id.
+     */
+    public String createDataChannel(String label, RTCDataChannelInit init) {
+        String cid = "dc" + nextChannel.incrementAndGet();
+        RTCDataChannel[] self = new RTCDataChannel[1];
+        RTCDataChannel ch = pc.createDataChannel(label, init, listenerFor(cid, () -> self[0]));
+        synchronized (self) {
+            self[0] = ch;
+        }
+        channels.put(cid, ch);
+        channelIds.put(ch, cid);
+        return cid;
+    }
+
+    private String track(RTCDataChannel ch) {
+        String cid = "dc" + nextChannel.incrementAndGet();
+        channels.put(cid, ch);
+        channelIds.put(ch, cid);
+        ch.addListener(listenerFor(cid, () -> ch));
+        return cid;
+    }
+
+    private DataChannelListener listenerFor(String cid, java.util.function.Supplier<RTCDataChannel> channel) {
+        return new DataChannelListener() {
+            private RTCDataChannel ch() {
+                return channel.get();
+            }
+
+            @Override
+            public void onOpen() {
+                events.publish("open", channelFields(cid, ch()));
+            }
+
+            @Override
+            public void onMessage(String text) {
+                Map<String, Object> m = channelRef(cid, ch());
+                m.put("binary", false);
+                m.put("data", text);
+                events.publish("message", m);
+            }
+
+            @Override
+            public void onMessage(byte[] data) {
+                Map<String, Object> m = channelRef(cid, ch());
+                m.put("binary", true);
+                m.put("data", java.util.Base64.getEncoder().encodeToString(data));
+                events.publish("message", m);
+            }
+
+            @Override
+            public void onBufferedAmountLow() {
+                events.publish("bufferedamountlow", channelRef(cid, ch()));
+            }
+
+            @Override
+            public void onError(io.sluice.peer.api.error.RTCError error) {
+                Map<String, Object> m = channelRef(cid, ch());
+                m.put("errorDetail", error.errorDetail());
+                m.put("message", error.getMessage());
+                events.publish("error", m);
+            }
+
+            @Override
+            public void onClosing() {
+                events.publish("closing", channelRef(cid, ch()));
+            }
+
+            @Override
+            public void onClose() {
+                events.publish("close", channelRef(cid, ch()));
+            }
+        };
+    }
+
+    private static Map<String, Object> channelRef(String cid, RTCDataChannel ch) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("channelId", cid);
+        m.put("label", ch == null ? null : ch.label());
+        return m;
+    }
+
+    /** Every W3C attribute of a channel, for events and the REST view. */
+    public static Map<String, Object> channelFields(String cid, RTCDataChannel ch) {
+        Map<String, Object> m = channelRef(cid, ch);
+        if (ch == null) {
+            return m;
+        }
+        m.put("id", ch.id());
+        m.put("protocol", ch.protocol());
+        m.put("ordered", ch.ordered());
+        m.put("maxPacketLifeTime", ch.maxPacketLifeTime());
+        m.put("maxRetransmits", ch.maxRetransmits());
+        m.put("negotiated", ch.negotiated());
+        m.put("readyState", ch.readyState().spec());
+        m.put("bufferedAmount", ch.bufferedAmount());
+        m.put("bufferedAmountLowThreshold", ch.bufferedAmountLowThreshold());
+        return m;
+    }
+
+    /** The channel with this gateway id, or null. */
+    public RTCDataChannel channel(String cid) {
+        return channels.get(cid);
+    }
+
+    /** Gateway id → channel, in creation order of ids. */
+    public Map<String, RTCDataChannel> channels() {
+        java.util.TreeMap<String, RTCDataChannel> sorted = new java.util.TreeMap<>(
+                java.util.Comparator.comparingInt((String k) -> Integer.parseInt(k.substring(2))));
+        sorted.putAll(channels);
+        return sorted;
     }
 
     private static Map<String, Object> candidate(RTCIceCandidate c) {

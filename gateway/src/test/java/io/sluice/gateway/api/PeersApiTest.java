@@ -85,7 +85,13 @@ class PeersApiTest {
         }
 
         String completeOffer() throws Exception {
-            pc.createDataChannel("data");
+            return completeOffer(true);
+        }
+
+        String completeOffer(boolean withChannel) throws Exception {
+            if (withChannel) {
+                pc.createDataChannel("data");
+            }
             pc.setLocalDescription().get(5, TimeUnit.SECONDS);
             gathered.get(10, TimeUnit.SECONDS);
             return pc.localDescription().sdp();
@@ -291,5 +297,114 @@ class PeersApiTest {
         } finally {
             ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
         }
+    }
+
+    @Test
+    void dataChannelsThroughRestAndEvents() throws Exception {
+        String id = ok(call("POST", "/v1/peers", "application/json", "{}"), 201).get("id").asString();
+        List<JsonNode> events = stream("/v1/peers/" + id + "/events", null);
+        try (Remote remote = new Remote(); AutoCloseable cleanup = () -> call("DELETE", "/v1/peers/" + id, null, null)) {
+            java.util.concurrent.LinkedBlockingQueue<Object> atRemote = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.CompletableFuture<io.sluice.peer.api.RTCDataChannel> remoteOpened =
+                    new java.util.concurrent.CompletableFuture<>();
+            io.sluice.peer.api.DataChannelListener collect = new io.sluice.peer.api.DataChannelListener() {
+                @Override
+                public void onMessage(String text) {
+                    atRemote.add(text);
+                }
+
+                @Override
+                public void onMessage(byte[] data) {
+                    atRemote.add(data);
+                }
+
+                @Override
+                public void onClose() {
+                    atRemote.add("<closed>");
+                }
+            };
+            io.sluice.peer.api.RTCDataChannel data = remote.pc.createDataChannel("data", null, collect);
+            remote.pc.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(io.sluice.peer.api.RTCDataChannel channel) {
+                    channel.addListener(collect);
+                    remoteOpened.complete(channel);
+                }
+            });
+            String offer = remote.completeOffer(false);
+            ok(call("PUT", "/v1/peers/" + id + "/remote-description", "application/json",
+                    "{\"type\":\"offer\",\"sdp\":" + jsonString(offer) + "}"), 200);
+            JsonNode answer = ok(call("PUT", "/v1/peers/" + id + "/local-description", null, null), 200);
+            remote.pc.setRemoteDescription(RTCSessionDescription.answer(answer.get("sdp").asString()))
+                    .get(5, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            while (!types(events).contains("open") && System.nanoTime() < deadline) {
+                forwardCandidates(events, remote);
+            }
+            JsonNode opened = events.stream().filter(e -> e.get("type").asString().equals("datachannel")).findFirst()
+                    .orElseThrow();
+            String cid = opened.get("channelId").asString();
+            assertThat(opened.get("label").asString()).isEqualTo("data");
+            JsonNode state = ok(call("GET", "/v1/peers/" + id + "/channels/" + cid, null, null), 200);
+            assertThat(state.get("readyState").asString()).isEqualTo("open");
+
+            // REST → remote, text and binary
+            ok(call("POST", "/v1/peers/" + id + "/channels/" + cid + "/messages", "text/plain", "hello from REST"), 202);
+            assertThat(atRemote.poll(10, TimeUnit.SECONDS)).isEqualTo("hello from REST");
+            HttpResponse<String> bin = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                    + "/v1/peers/" + id + "/channels/" + cid + "/messages")).header("Content-Type",
+                    "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {0, 1, (byte) 255}))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(bin.statusCode()).isEqualTo(202);
+            assertThat((byte[]) atRemote.poll(10, TimeUnit.SECONDS)).containsExactly(0, 1, 255);
+
+            // remote → events, text as text and binary as base64
+            data.send("to the backend");
+            data.send(new byte[] {9, 8, 7});
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (events.stream().filter(e -> e.get("type").asString().equals("message")).count() < 2
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            List<JsonNode> messages = events.stream().filter(e -> e.get("type").asString().equals("message")).toList();
+            assertThat(messages.get(0).get("data").asString()).isEqualTo("to the backend");
+            assertThat(messages.get(0).get("binary").asBoolean()).isFalse();
+            assertThat(messages.get(1).get("data").asString()).isEqualTo("CQgH");
+            assertThat(messages.get(1).get("binary").asBoolean()).isTrue();
+
+            // a channel the backend opens on the established association
+            JsonNode created = ok(call("POST", "/v1/peers/" + id + "/channels", "application/json",
+                    "{\"label\":\"from-backend\",\"ordered\":false,\"maxRetransmits\":0}"), 201);
+            io.sluice.peer.api.RTCDataChannel fromBackend = remoteOpened.get(10, TimeUnit.SECONDS);
+            assertThat(fromBackend.label()).isEqualTo("from-backend");
+            assertThat(fromBackend.ordered()).isFalse();
+            assertThat(ok(call("GET", "/v1/peers/" + id + "/channels", null, null), 200).size()).isEqualTo(2);
+
+            // errors: too large (413), unknown channel (404), closed channel (409)
+            String big = "x".repeat(262145);
+            assertThat(call("POST", "/v1/peers/" + id + "/channels/" + cid + "/messages", "text/plain", big)
+                    .statusCode()).isEqualTo(413);
+            assertThat(call("POST", "/v1/peers/" + id + "/channels/nope/messages", "text/plain", "x").statusCode())
+                    .isEqualTo(404);
+            ok(call("DELETE", "/v1/peers/" + id + "/channels/" + cid, null, null), 204);
+            assertThat(atRemote.poll(10, TimeUnit.SECONDS)).isEqualTo("<closed>");
+            JsonNode closedSend = ok(call("POST", "/v1/peers/" + id + "/channels/" + cid + "/messages", "text/plain",
+                    "late"), 409);
+            assertThat(closedSend.get("name").asString()).isEqualTo("InvalidStateError");
+            assertThat(created.get("channelId").asString()).isNotEqualTo(cid);
+        }
+    }
+
+    private void forwardCandidates(List<JsonNode> events, Remote remote) {
+        for (JsonNode e : events) {
+            JsonNode c = e.get("candidate");
+            if (e.get("type").asString().equals("icecandidate") && c != null && !c.isNull()
+                    && !c.get("candidate").asString().isEmpty() && !e.has("forwarded")) {
+                ((tools.jackson.databind.node.ObjectNode) e).put("forwarded", true);
+                remote.pc.addIceCandidate(new RTCIceCandidateInit(c.get("candidate").asString(),
+                        c.get("sdpMid").asString(), null, null));
+            }
+        }
+        Thread.onSpinWait();
     }
 }
