@@ -7,6 +7,7 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 /** The Sluice gateway: server-side WebRTC peer connections for backends. */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+@org.springframework.scheduling.annotation.EnableScheduling
 public class SluiceGatewayApplication {
 
     public static void main(String[] args) {

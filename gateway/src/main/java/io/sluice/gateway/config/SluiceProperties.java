@@ -16,7 +16,29 @@ import org.springframework.validation.annotation.Validated;
  */
 @ConfigurationProperties("sluice")
 @Validated
-public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limits) {
+public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limits, @DefaultValue Udp udp,
+        @DefaultValue Timeouts timeouts) {
+
+    /**
+     * @param mode {@code shared}: every peer on one UDP port per address (what a Kubernetes Service
+     *     or a firewall can expose); {@code per-peer}: a socket of its own for each peer
+     * @param port the shared port; 0 picks a free one at startup (set it when it must be known)
+     * @param socketBufferBytes receive and send buffer asked for each UDP socket
+     */
+    public record Udp(@DefaultValue("shared") String mode, @DefaultValue("0") @Min(0) @Max(65535) int port,
+            @DefaultValue("4194304") @Min(65536) int socketBufferBytes) {
+
+        public boolean shared() {
+            return !"per-peer".equals(mode);
+        }
+    }
+
+    /**
+     * @param connect a peer that has not connected this long after it was created is closed
+     * @param disconnected a peer that stays disconnected (or failed) this long is closed
+     */
+    public record Timeouts(@DefaultValue("60s") Duration connect, @DefaultValue("30s") Duration disconnected) {
+    }
 
     /**
      * @param addresses local IP addresses to gather host candidates on; empty means every

@@ -20,8 +20,17 @@ public class PeersHealthIndicator implements HealthIndicator {
     public Health health() {
         NetworkRuntime runtime = NetworkRuntime.shared();
         boolean running = !runtime.group().isShuttingDown();
-        Health.Builder b = running ? Health.up() : Health.down();
-        return b.withDetail("peers", registry.size()).withDetail("transport", runtime.isEpoll() ? "epoll" : "nio")
-                .build();
+        var shared = registry.sharedPort();
+        boolean bound = shared == null || shared.sockets().stream().allMatch(s -> s.isOpen());
+        Health.Builder b = running && bound ? Health.up() : Health.down();
+        b.withDetail("peers", registry.size()).withDetail("transport", runtime.isEpoll() ? "epoll" : "nio");
+        if (shared != null) {
+            b.withDetail("udp", shared.sockets().stream().map(s -> s.localAddress().getAddress().getHostAddress()
+                    + ":" + s.localAddress().getPort() + (s.isOpen() ? "" : " (closed)")).toList());
+            b.withDetail("udpUnrouted", shared.unrouted());
+        } else {
+            b.withDetail("udp", "a socket per peer");
+        }
+        return b.build();
     }
 }

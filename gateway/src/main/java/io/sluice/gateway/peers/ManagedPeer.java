@@ -33,6 +33,8 @@ public final class ManagedPeer {
     private final List<RTCIceCandidate> localCandidates = new ArrayList<>();
     private final CompletableFuture<Void> gatheringComplete = new CompletableFuture<>();
     private final PeerEvents events;
+    private volatile long stateSince = System.nanoTime();
+    private final long createdNanos = System.nanoTime();
     private final java.util.concurrent.ConcurrentHashMap<String, RTCDataChannel> channels =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<RTCDataChannel, String> channelIds =
@@ -90,6 +92,7 @@ public final class ManagedPeer {
 
             @Override
             public void onConnectionStateChange(RTCPeerConnectionState state) {
+                stateSince = System.nanoTime();
                 events.publish("connectionstatechange", Map.of("state", state.spec()));
             }
 
@@ -228,6 +231,16 @@ public final class ManagedPeer {
         m.put("sdpMLineIndex", c.sdpMLineIndex());
         m.put("usernameFragment", c.usernameFragment());
         return m;
+    }
+
+    /** When the peer was created (System.nanoTime). */
+    public long createdNanos() {
+        return createdNanos;
+    }
+
+    /** When the connectionState last changed (System.nanoTime), or creation. */
+    public long stateSince() {
+        return stateSince;
     }
 
     /** The peer's event log and subscribers. */

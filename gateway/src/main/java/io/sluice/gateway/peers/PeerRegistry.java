@@ -5,6 +5,9 @@ import io.sluice.peer.api.PeerConnectionSettings;
 import io.sluice.peer.api.RTCConfiguration;
 import io.sluice.peer.api.RTCPeerConnection;
 import io.sluice.peer.net.AddressFilter;
+import io.sluice.peer.net.HostAddresses;
+import io.sluice.peer.net.NetworkRuntime;
+import io.sluice.peer.net.SharedUdpPort;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -37,9 +40,31 @@ public class PeerRegistry implements DisposableBean {
     private final SluiceProperties properties;
     private final PeerConnectionSettings settings;
 
+    private final SharedUdpPort sharedPort;
+
     public PeerRegistry(SluiceProperties properties) {
         this.properties = properties;
-        this.settings = PeerConnectionSettings.defaults().withAddressFilter(addressFilter(properties.ice()));
+        AddressFilter filter = addressFilter(properties.ice());
+        PeerConnectionSettings s = PeerConnectionSettings.defaults().withAddressFilter(filter)
+                .withSocketBufferBytes(properties.udp().socketBufferBytes());
+        if (properties.udp().shared()) {
+            List<InetAddress> addresses = HostAddresses.enumerate(filter);
+            if (addresses.isEmpty()) {
+                throw new IllegalStateException("no local address to bind the shared UDP port on "
+                        + "(check sluice.ice.addresses / interfaces / loopback)");
+            }
+            this.sharedPort = SharedUdpPort.bind(NetworkRuntime.shared(), addresses, properties.udp().port(),
+                    properties.udp().socketBufferBytes()).join();
+            s = s.withSharedPort(sharedPort);
+        } else {
+            this.sharedPort = null;
+        }
+        this.settings = s;
+    }
+
+    /** The shared UDP port, or null in per-peer mode. */
+    public SharedUdpPort sharedPort() {
+        return sharedPort;
     }
 
     static AddressFilter addressFilter(SluiceProperties.Ice ice) {
@@ -114,12 +139,47 @@ public class PeerRegistry implements DisposableBean {
 
     /** Closes the peer and forgets it. */
     public void close(String id, String owner) {
-        ManagedPeer p = get(id, owner);
-        if (peers.remove(id, p)) {
+        remove(get(id, owner), "closed by the API");
+    }
+
+    private void remove(ManagedPeer p, String reason) {
+        if (peers.remove(p.id(), p)) {
             count.decrementAndGet();
             p.pc().close();
-            p.events().publish("closed", java.util.Map.of("reason", "closed by the API"));
-            log.info("peer {} closed", id);
+            p.events().publish("closed", java.util.Map.of("reason", reason));
+            log.info("peer {} closed: {}", p.id(), reason);
+        }
+    }
+
+    /**
+     * Closes peers that never connected within {@code sluice.timeouts.connect} or stayed
+     * disconnected or failed for {@code sluice.timeouts.disconnected}; their owners learn it from
+     * the {@code closed} event with the reason.
+     */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 1000)
+    public void expireIdle() {
+        long now = System.nanoTime();
+        long connect = properties.timeouts().connect().toNanos();
+        long disconnected = properties.timeouts().disconnected().toNanos();
+        for (ManagedPeer p : peers.values()) {
+            io.sluice.peer.api.RTCPeerConnectionState s = p.pc().connectionState();
+            long in = now - p.stateSince();
+            switch (s) {
+                case NEW:
+                case CONNECTING:
+                    if (now - p.createdNanos() > connect && in > 0) {
+                        remove(p, "did not connect within " + properties.timeouts().connect());
+                    }
+                    break;
+                case DISCONNECTED:
+                case FAILED:
+                    if (in > disconnected) {
+                        remove(p, "was " + s.spec() + " for " + properties.timeouts().disconnected());
+                    }
+                    break;
+                default:
+                    break;
+            }
         }
     }
 
@@ -133,5 +193,8 @@ public class PeerRegistry implements DisposableBean {
             p.pc().close();
         }
         peers.clear();
+        if (sharedPort != null) {
+            sharedPort.close();
+        }
     }
 }
