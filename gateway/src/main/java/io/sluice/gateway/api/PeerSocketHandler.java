@@ -1,0 +1,315 @@
+package io.sluice.gateway.api;
+
+import io.sluice.gateway.config.SluiceProperties;
+import io.sluice.gateway.peers.LimitExceededException;
+import io.sluice.gateway.peers.ManagedPeer;
+import io.sluice.gateway.peers.PeerEvent;
+import io.sluice.gateway.peers.PeerNotFoundException;
+import io.sluice.gateway.peers.PeerRegistry;
+import io.sluice.gateway.security.ApiKeyFilter;
+import io.sluice.peer.api.RTCConfiguration;
+import io.sluice.peer.api.RTCDataChannel;
+import io.sluice.peer.api.RTCDataChannelInit;
+import io.sluice.peer.api.RTCOfferOptions;
+import io.sluice.peer.api.RTCPeerConnection;
+import io.sluice.peer.api.error.RTCError;
+import io.sluice.peer.api.error.TypeError;
+import io.sluice.peer.api.error.WebRtcException;
+import java.io.IOException;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
+import org.springframework.web.socket.handler.TextWebSocketHandler;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The WebSocket form of the API ({@code /v1/ws}): one socket drives any number of peers.
+ *
+ * <pre>
+ *   request  {"id": "7", "op": "createOffer", "peerId": "...", "params": {...}}
+ *   result   {"id": "7", "result": {...}}
+ *   error    {"id": "7", "error": {"status": 409, "name": "InvalidStateError", "detail": "..."}}
+ *   event    {"event": "icecandidate", "peerId": "...", "seq": 12, ...}
+ * </pre>
+ *
+ * Operations carry the REST operationIds (createPeer, getPeer, close, createOffer, createAnswer,
+ * setLocalDescription, setRemoteDescription, addIceCandidate, restartIce, createDataChannel,
+ * send, closeDataChannel) plus subscribe/unsubscribe; createPeer subscribes the socket to the
+ * new peer's events. A socket that cannot keep up (1 MiB queued, or 10 s blocked) is closed;
+ * the client reconnects and subscribes with the last sequence number it saw.
+ */
+@Component
+public class PeerSocketHandler extends TextWebSocketHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(PeerSocketHandler.class);
+
+    private final PeerRegistry registry;
+    private final ObjectMapper json;
+    private final SluiceProperties properties;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+
+    public PeerSocketHandler(PeerRegistry registry, ObjectMapper json, SluiceProperties properties) {
+        this.registry = registry;
+        this.json = json;
+        this.properties = properties;
+    }
+
+    /** One socket: its sender and its subscriptions. */
+    private final class Session {
+        final WebSocketSession socket;
+        final String owner;
+        final Map<String, Runnable> subscriptions = new ConcurrentHashMap<>();
+
+        Session(WebSocketSession raw) {
+            this.socket = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
+            this.owner = (String) raw.getAttributes().get(ApiKeyFilter.OWNER);
+        }
+
+        void send(Map<String, Object> message) {
+            try {
+                socket.sendMessage(new TextMessage(json.writeValueAsString(message)));
+            } catch (IOException | RuntimeException e) {
+                log.debug("socket {}: send failed ({}), closing", socket.getId(), e.toString());
+                try {
+                    socket.close(CloseStatus.SESSION_NOT_RELIABLE);
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+        }
+
+        void subscribe(ManagedPeer peer, long after) {
+            subscriptions.computeIfAbsent(peer.id(), id -> peer.events().subscribe(after, this::event));
+        }
+
+        void event(PeerEvent e) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("event", e.type());
+            m.put("peerId", e.peerId());
+            m.put("seq", e.seq());
+            m.put("timestamp", e.timestamp());
+            m.putAll(e.data());
+            send(m);
+        }
+
+        void close() {
+            subscriptions.values().forEach(Runnable::run);
+            subscriptions.clear();
+        }
+    }
+
+    @Override
+    public void afterConnectionEstablished(WebSocketSession session) {
+        sessions.put(session.getId(), new Session(session));
+    }
+
+    @Override
+    public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+        Session s = sessions.remove(session.getId());
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    @Override
+    protected void handleTextMessage(WebSocketSession raw, TextMessage message) {
+        Session s = sessions.get(raw.getId());
+        if (s == null) {
+            return;
+        }
+        JsonNode request;
+        try {
+            request = json.readTree(message.getPayload());
+        } catch (RuntimeException e) {
+            s.send(error(null, 400, "SyntaxError", "not JSON: " + e.getMessage()));
+            return;
+        }
+        String id = request.hasNonNull("id") ? request.get("id").asString() : null;
+        String op = request.hasNonNull("op") ? request.get("op").asString() : null;
+        JsonNode params = request.get("params");
+        CompletableFuture<?> result;
+        try {
+            result = dispatch(s, op, request.hasNonNull("peerId") ? request.get("peerId").asString() : null,
+                    params == null || params.isNull() ? json.createObjectNode() : params);
+        } catch (RuntimeException e) {
+            result = CompletableFuture.failedFuture(e);
+        }
+        result.whenComplete((value, failure) -> {
+            if (failure == null) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", id);
+                m.put("result", value);
+                s.send(m);
+            } else {
+                s.send(errorOf(id, failure));
+            }
+        });
+    }
+
+    private CompletableFuture<?> dispatch(Session s, String op, String peerId, JsonNode p) {
+        if (op == null) {
+            throw new TypeError("a request needs an op");
+        }
+        switch (op) {
+            case "createPeer": {
+                Dtos.CreatePeer body = json.treeToValue(p, Dtos.CreatePeer.class);
+                RTCConfiguration cfg = body.configuration() == null ? RTCConfiguration.defaults()
+                        : body.configuration().toRtc();
+                ManagedPeer peer = registry.create(cfg, body.metadata(), s.owner);
+                s.subscribe(peer, 0);
+                return done(Dtos.Peer.of(peer));
+            }
+            case "subscribe": {
+                ManagedPeer peer = registry.get(peerId, s.owner);
+                s.subscribe(peer, p.hasNonNull("after") ? p.get("after").asLong() : 0);
+                return done(Map.of("subscribed", peer.id()));
+            }
+            case "unsubscribe": {
+                Runnable r = s.subscriptions.remove(peerId);
+                if (r != null) {
+                    r.run();
+                }
+                return done(Map.of("unsubscribed", String.valueOf(peerId)));
+            }
+            default:
+                break;
+        }
+        ManagedPeer peer = registry.get(peerId, s.owner);
+        RTCPeerConnection pc = peer.pc();
+        switch (op) {
+            case "getPeer":
+                return done(Dtos.Peer.of(peer));
+            case "close":
+                registry.close(peerId, s.owner);
+                return done(Map.of("closed", peerId));
+            case "createOffer":
+                return pc.createOffer(new RTCOfferOptions(p.path("iceRestart").asBoolean(false)))
+                        .thenApply(Dtos.Description::of);
+            case "createAnswer":
+                return pc.createAnswer().thenApply(Dtos.Description::of);
+            case "setLocalDescription": {
+                JsonNode d = p.get("description");
+                return pc.setLocalDescription(d == null || d.isNull() ? null
+                        : json.treeToValue(d, Dtos.Description.class).toRtc())
+                        .thenApply(v -> Dtos.Description.of(pc.localDescription()));
+            }
+            case "setRemoteDescription":
+                return pc.setRemoteDescription(json.treeToValue(p.get("description"), Dtos.Description.class).toRtc())
+                        .thenApply(v -> Dtos.Description.of(pc.remoteDescription()));
+            case "addIceCandidate": {
+                JsonNode c = p.get("candidate");
+                return pc.addIceCandidate(c == null || c.isNull() ? null
+                        : json.treeToValue(c, Dtos.Candidate.class).toRtc()).thenApply(v -> Map.of());
+            }
+            case "restartIce":
+                pc.restartIce();
+                return done(Map.of());
+            case "createDataChannel": {
+                ChannelsController.CreateChannel b = json.treeToValue(p, ChannelsController.CreateChannel.class);
+                String cid = peer.createDataChannel(b.label() == null ? "" : b.label(), new RTCDataChannelInit(
+                        b.ordered(), b.maxPacketLifeTime(), b.maxRetransmits(), b.protocol(), b.negotiated(), b.id()));
+                return done(ManagedPeer.channelFields(cid, peer.channel(cid)));
+            }
+            case "send": {
+                RTCDataChannel ch = channel(peer, p);
+                if (p.hasNonNull("text")) {
+                    String text = p.get("text").asString();
+                    checkSize(peer, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                    ch.send(text);
+                } else if (p.hasNonNull("binary")) {
+                    byte[] data;
+                    try {
+                        data = Base64.getDecoder().decode(p.get("binary").asString());
+                    } catch (IllegalArgumentException e) {
+                        throw new TypeError("binary must be base64");
+                    }
+                    checkSize(peer, data.length);
+                    ch.send(data);
+                } else {
+                    throw new TypeError("send needs text or binary (base64)");
+                }
+                return done(Map.of("bufferedAmount", ch.bufferedAmount()));
+            }
+            case "closeDataChannel":
+                channel(peer, p).close();
+                return done(Map.of());
+            default:
+                throw new TypeError("unknown op " + op);
+        }
+    }
+
+    private void checkSize(ManagedPeer peer, int length) {
+        long limit = properties.limits().maxMessageBytes();
+        if (peer.pc().sctp() != null) {
+            limit = (long) Math.min(limit, peer.pc().sctp().maxMessageSize());
+        }
+        if (length > limit) {
+            throw new LimitExceededException("message of " + length + " bytes exceeds " + limit, 413);
+        }
+    }
+
+    private static RTCDataChannel channel(ManagedPeer peer, JsonNode p) {
+        String cid = p.path("channelId").asString(null);
+        RTCDataChannel ch = cid == null ? null : peer.channel(cid);
+        if (ch == null) {
+            throw new ChannelsController.ChannelNotFoundException(String.valueOf(cid));
+        }
+        return ch;
+    }
+
+    private static CompletableFuture<Object> done(Object value) {
+        return CompletableFuture.completedFuture(value);
+    }
+
+    private static Map<String, Object> errorOf(String id, Throwable failure) {
+        Throwable e = failure;
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        if (e instanceof WebRtcException w) {
+            Map<String, Object> m = error(id, ProblemAdvice.status(w).value(), w.name(), w.getMessage());
+            if (w instanceof RTCError r) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> err = (Map<String, Object>) m.get("error");
+                err.put("errorDetail", r.errorDetail());
+                if (r.sdpLineNumber() != null) {
+                    err.put("sdpLineNumber", r.sdpLineNumber());
+                }
+            }
+            return m;
+        }
+        if (e instanceof PeerNotFoundException || e instanceof ChannelsController.ChannelNotFoundException) {
+            return error(id, 404, "NotFound", e.getMessage());
+        }
+        if (e instanceof LimitExceededException l) {
+            return error(id, l.status(), "LimitExceeded", e.getMessage());
+        }
+        if (e instanceof tools.jackson.core.JacksonException) {
+            return error(id, 400, "TypeError", "bad params: " + e.getMessage());
+        }
+        log.warn("websocket operation failed", e);
+        return error(id, 500, "InternalError", "internal error");
+    }
+
+    private static Map<String, Object> error(String id, int status, String name, String detail) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("status", status);
+        err.put("name", name);
+        err.put("detail", detail);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", id);
+        m.put("error", err);
+        return m;
+    }
+}

@@ -1,0 +1,180 @@
+package io.sluice.gateway.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.peer.api.DataChannelListener;
+import io.sluice.peer.api.PeerConnectionListener;
+import io.sluice.peer.api.PeerConnectionSettings;
+import io.sluice.peer.api.RTCConfiguration;
+import io.sluice.peer.api.RTCDataChannel;
+import io.sluice.peer.api.RTCIceCandidateInit;
+import io.sluice.peer.api.RTCPeerConnection;
+import io.sluice.peer.api.RTCPeerConnectionIceEvent;
+import io.sluice.peer.api.RTCPeerConnectionState;
+import io.sluice.peer.api.RTCSessionDescription;
+import io.sluice.peer.net.AddressFilter;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/** The WebSocket protocol: requests by id, results and errors, events pushed; one socket, one peer here. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1"})
+@Timeout(60)
+class WebSocketApiTest {
+
+    @LocalServerPort
+    int port;
+
+    private final ObjectMapper json = JsonMapper.builder().build();
+
+    /** A client socket: results by request id, events in order. */
+    final class Client implements WebSocket.Listener {
+        final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
+        final List<JsonNode> events = new CopyOnWriteArrayList<>();
+        final AtomicInteger ids = new AtomicInteger();
+        private final StringBuilder partial = new StringBuilder();
+        WebSocket ws;
+
+        @Override
+        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                JsonNode m = json.readTree(partial.toString());
+                partial.setLength(0);
+                if (m.has("event")) {
+                    events.add(m);
+                } else {
+                    pending.remove(m.get("id").asString()).complete(m);
+                }
+            }
+            webSocket.request(1);
+            return null;
+        }
+
+        JsonNode call(String op, String peerId, Object params) throws Exception {
+            String id = Integer.toString(ids.incrementAndGet());
+            CompletableFuture<JsonNode> f = new CompletableFuture<>();
+            pending.put(id, f);
+            ObjectNode req = json.createObjectNode();
+            req.put("id", id);
+            req.put("op", op);
+            if (peerId != null) {
+                req.put("peerId", peerId);
+            }
+            req.set("params", json.valueToTree(params == null ? Map.of() : params));
+            ws.sendText(json.writeValueAsString(req), true).get(5, TimeUnit.SECONDS);
+            return f.get(15, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void driveAPeerOverOneSocket() throws Exception {
+        Client c = new Client();
+        c.ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), c).get(5, TimeUnit.SECONDS);
+        JsonNode created = c.call("createPeer", null, Map.of("metadata", Map.of("k", "v")));
+        String peerId = created.get("result").get("id").asString();
+
+        JsonNode wrong = c.call("createAnswer", peerId, null);
+        assertThat(wrong.get("error").get("status").asInt()).isEqualTo(409);
+        assertThat(wrong.get("error").get("name").asString()).isEqualTo("InvalidStateError");
+        assertThat(c.call("nonsense", peerId, null).get("error").get("name").asString()).isEqualTo("TypeError");
+        assertThat(c.call("getPeer", "nope", null).get("error").get("status").asInt()).isEqualTo(404);
+
+        RTCPeerConnection remote = new RTCPeerConnection(RTCConfiguration.defaults(), PeerConnectionSettings.defaults()
+                .withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
+        try {
+            CompletableFuture<Void> gathered = new CompletableFuture<>();
+            CompletableFuture<Void> connected = new CompletableFuture<>();
+            LinkedBlockingQueue<String> atRemote = new LinkedBlockingQueue<>();
+            remote.addListener(new PeerConnectionListener() {
+                @Override
+                public void onIceCandidate(RTCPeerConnectionIceEvent event) {
+                    if (event.candidate() == null) {
+                        gathered.complete(null);
+                    }
+                }
+
+                @Override
+                public void onConnectionStateChange(RTCPeerConnectionState state) {
+                    if (state == RTCPeerConnectionState.CONNECTED) {
+                        connected.complete(null);
+                    }
+                }
+            });
+            RTCDataChannel ch = remote.createDataChannel("ws", null, new DataChannelListener() {
+                @Override
+                public void onMessage(String text) {
+                    atRemote.add(text);
+                }
+            });
+            remote.setLocalDescription().get(5, TimeUnit.SECONDS);
+            gathered.get(10, TimeUnit.SECONDS);
+            c.call("setRemoteDescription", peerId, Map.of("description",
+                    Map.of("type", "offer", "sdp", remote.localDescription().sdp())));
+            JsonNode answer = c.call("setLocalDescription", peerId, null).get("result");
+            remote.setRemoteDescription(RTCSessionDescription.answer(answer.get("sdp").asString()))
+                    .get(5, TimeUnit.SECONDS);
+            // Candidates arrive as pushed events.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            int used = 0;
+            while (!connected.isDone() && System.nanoTime() < deadline) {
+                for (; used < c.events.size(); used++) {
+                    JsonNode e = c.events.get(used);
+                    JsonNode cand = e.get("candidate");
+                    if ("icecandidate".equals(e.get("event").asString()) && cand != null && !cand.isNull()
+                            && !cand.get("candidate").asString().isEmpty()) {
+                        remote.addIceCandidate(new RTCIceCandidateInit(cand.get("candidate").asString(),
+                                cand.get("sdpMid").asString(), null, null));
+                    }
+                }
+                Thread.onSpinWait();
+            }
+            connected.get(1, TimeUnit.SECONDS);
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (c.events.stream().noneMatch(e -> "open".equals(e.get("event").asString()))
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            String cid = c.events.stream().filter(e -> "datachannel".equals(e.get("event").asString())).findFirst()
+                    .orElseThrow().get("channelId").asString();
+            assertThat(c.call("send", peerId, Map.of("channelId", cid, "text", "over the socket"))
+                    .get("result").has("bufferedAmount")).isTrue();
+            assertThat(atRemote.poll(10, TimeUnit.SECONDS)).isEqualTo("over the socket");
+            ch.send("back to the socket");
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (c.events.stream().noneMatch(e -> "message".equals(e.get("event").asString()))
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(c.events.stream().filter(e -> "message".equals(e.get("event").asString())).findFirst()
+                    .orElseThrow().get("data").asString()).isEqualTo("back to the socket");
+            for (int i = 1; i < c.events.size(); i++) {
+                assertThat(c.events.get(i).get("seq").asLong()).isGreaterThan(c.events.get(i - 1).get("seq").asLong());
+            }
+        } finally {
+            remote.close();
+            assertThat(c.call("close", peerId, null).get("result").get("closed").asString()).isEqualTo(peerId);
+            c.ws.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+        }
+    }
+}
