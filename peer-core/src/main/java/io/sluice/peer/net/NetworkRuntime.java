@@ -44,7 +44,7 @@ public final class NetworkRuntime implements AutoCloseable {
         // A handshake holds its thread while it waits for the peer, so queueing would let waiting
         // handshakes starve the ones they wait for: threads are made on demand up to the bound,
         // idle ones go away, and work beyond the bound is refused (the handshake fails at once).
-        this.blockingPool = new ThreadPoolExecutor(0, blockingThreads, 30, TimeUnit.SECONDS,
+        this.blockingPool = new ThreadPoolExecutor(0, blockingThreads, 5, TimeUnit.SECONDS,
                 new SynchronousQueue<>(), daemonThreads("sluice-dtls"), new ThreadPoolExecutor.AbortPolicy());
         log.debug("network runtime: {} loops, transport {}", loops, epoll ? "epoll" : "nio");
     }
