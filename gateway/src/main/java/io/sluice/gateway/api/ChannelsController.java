@@ -118,6 +118,7 @@ public class ChannelsController {
         } else {
             ch.send(data);
         }
+        peer.sent(data.length);
         return ResponseEntity.accepted().body(Map.of("bufferedAmount", ch.bufferedAmount()));
     }
 

@@ -227,6 +227,7 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                     String text = p.get("text").asString();
                     checkSize(peer, text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
                     ch.send(text);
+                    peer.sent(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
                 } else if (p.hasNonNull("binary")) {
                     byte[] data;
                     try {
@@ -236,6 +237,7 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                     }
                     checkSize(peer, data.length);
                     ch.send(data);
+                    peer.sent(data.length);
                 } else {
                     throw new TypeError("send needs text or binary (base64)");
                 }

@@ -18,5 +18,13 @@ public class PeerMetrics {
                     .description("Peers held by this instance, by W3C connectionState")
                     .register(meters);
         }
+        Gauge.builder("sluice.channels", registry, r -> r.all().stream().mapToLong(p -> p.channels().values().stream()
+                .filter(c -> c.readyState() == io.sluice.peer.api.RTCDataChannelState.OPEN).count()).sum())
+                .description("Open data channels").register(meters);
+        if (registry.sharedPort() != null) {
+            io.micrometer.core.instrument.FunctionCounter.builder("sluice.drops", registry.sharedPort(),
+                    p -> p.unrouted()).tag("reason", "unrouted")
+                    .description("Datagrams on the shared UDP port that no peer claimed").register(meters);
+        }
     }
 }

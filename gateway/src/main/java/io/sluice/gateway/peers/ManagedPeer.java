@@ -41,7 +41,11 @@ public final class ManagedPeer {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger nextChannel = new java.util.concurrent.atomic.AtomicInteger();
 
-    ManagedPeer(String id, String owner, Map<String, String> metadata, RTCPeerConnection pc) {
+    private final PeerMeters meters;
+    private volatile boolean everConnected;
+
+    ManagedPeer(String id, String owner, Map<String, String> metadata, RTCPeerConnection pc, PeerMeters meters) {
+        this.meters = meters;
         this.id = id;
         this.owner = owner;
         this.metadata = Map.copyOf(metadata);
@@ -93,6 +97,10 @@ public final class ManagedPeer {
             @Override
             public void onConnectionStateChange(RTCPeerConnectionState state) {
                 stateSince = System.nanoTime();
+                if (state == RTCPeerConnectionState.CONNECTED && !everConnected) {
+                    everConnected = true;
+                    meters.setup.record(stateSince - createdNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+                }
                 events.publish("connectionstatechange", Map.of("state", state.spec()));
             }
 
@@ -147,6 +155,7 @@ public final class ManagedPeer {
 
             @Override
             public void onMessage(String text) {
+                meters.received(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
                 Map<String, Object> m = channelRef(cid, ch());
                 m.put("binary", false);
                 m.put("data", text);
@@ -155,6 +164,7 @@ public final class ManagedPeer {
 
             @Override
             public void onMessage(byte[] data) {
+                meters.received(data.length);
                 Map<String, Object> m = channelRef(cid, ch());
                 m.put("binary", true);
                 m.put("data", java.util.Base64.getEncoder().encodeToString(data));
@@ -209,6 +219,11 @@ public final class ManagedPeer {
         m.put("bufferedAmount", ch.bufferedAmount());
         m.put("bufferedAmountLowThreshold", ch.bufferedAmountLowThreshold());
         return m;
+    }
+
+    /** Counts a message the API sent on one of this peer's channels. */
+    public void sent(int bytes) {
+        meters.sent(bytes);
     }
 
     /** The channel with this gateway id, or null. */

@@ -42,8 +42,11 @@ public class PeerRegistry implements DisposableBean {
 
     private final SharedUdpPort sharedPort;
 
-    public PeerRegistry(SluiceProperties properties) {
+    private final PeerMeters meters;
+
+    public PeerRegistry(SluiceProperties properties, io.micrometer.core.instrument.MeterRegistry meterRegistry) {
         this.properties = properties;
+        this.meters = new PeerMeters(meterRegistry);
         AddressFilter filter = addressFilter(properties.ice());
         PeerConnectionSettings s = PeerConnectionSettings.defaults().withAddressFilter(filter)
                 .withSocketBufferBytes(properties.udp().socketBufferBytes());
@@ -107,7 +110,7 @@ public class PeerRegistry implements DisposableBean {
             throw e;
         }
         String id = newId();
-        ManagedPeer peer = new ManagedPeer(id, owner, metadata == null ? Map.of() : metadata, pc);
+        ManagedPeer peer = new ManagedPeer(id, owner, metadata == null ? Map.of() : metadata, pc, meters);
         peers.put(id, peer);
         log.info("peer {} created", id);
         return peer;
@@ -168,12 +171,14 @@ public class PeerRegistry implements DisposableBean {
                 case NEW:
                 case CONNECTING:
                     if (now - p.createdNanos() > connect && in > 0) {
+                        meters.closedByTimeout.increment();
                         remove(p, "did not connect within " + properties.timeouts().connect());
                     }
                     break;
                 case DISCONNECTED:
                 case FAILED:
                     if (in > disconnected) {
+                        meters.closedByTimeout.increment();
                         remove(p, "was " + s.spec() + " for " + properties.timeouts().disconnected());
                     }
                     break;

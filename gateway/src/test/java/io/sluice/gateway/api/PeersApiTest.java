@@ -392,6 +392,10 @@ class PeersApiTest {
                     "late"), 409);
             assertThat(closedSend.get("name").asString()).isEqualTo("InvalidStateError");
             assertThat(created.get("channelId").asString()).isNotEqualTo(cid);
+            JsonNode in = ok(call("GET", "/actuator/metrics/sluice.messages?tag=direction:in", null, null), 200);
+            assertThat(in.get("measurements").get(0).get("value").asDouble()).isGreaterThanOrEqualTo(2.0);
+            JsonNode setup = ok(call("GET", "/actuator/metrics/sluice.peer.setup", null, null), 200);
+            assertThat(setup.get("measurements").get(0).get("value").asDouble()).isGreaterThanOrEqualTo(1.0);
         }
     }
 
