@@ -45,6 +45,11 @@ class PeerLifecycleLeakTest {
         return fds == null ? -1 : fds.length;
     }
 
+    /** Threads of the DTLS handshake pool, made on demand. */
+    private static long handshakeThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().startsWith("sluice-dtls")).count();
+    }
+
     private static long heapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
             System.gc();
@@ -113,7 +118,7 @@ class PeerLifecycleLeakTest {
     void createConnectAndCloseTwoThousandPeers() throws Exception {
         cycle(BATCH); // warm up: classes, pools, loops
         // Let the warm-up's handshake threads retire (5 s idle) so the baseline is the idle one.
-        Interop.waitFor(() -> Thread.activeCount() <= 40, Duration.ofSeconds(20), "handshake threads retiring");
+        Interop.waitFor(() -> handshakeThreads() == 0, Duration.ofSeconds(20), "handshake threads retiring");
         int threadsIdle = Thread.activeCount() + 2;
         int fdsBefore = openFiles();
         long heapBefore = heapAfterGc();
@@ -124,8 +129,8 @@ class PeerLifecycleLeakTest {
         Interop.waitFor(() -> openFiles() <= fdsBefore + 5, Duration.ofSeconds(10),
                 "file descriptors back to " + fdsBefore);
         // Handshake threads are made on demand and retire after 5 s idle, as after the warm-up.
-        Interop.waitFor(() -> Thread.activeCount() <= threadsIdle, Duration.ofSeconds(20),
-                "threads back to " + threadsIdle);
+        Interop.waitFor(() -> handshakeThreads() == 0 && Thread.activeCount() <= threadsIdle,
+                Duration.ofSeconds(20), "threads back to " + threadsIdle);
         long heapAfter = heapAfterGc();
         System.out.printf("2000 peers: fds %d -> %d, threads %d -> %d, heap %.1f MiB -> %.1f MiB%n", fdsBefore,
                 openFiles(), threadsIdle, Thread.activeCount(), heapBefore / 1048576.0, heapAfter / 1048576.0);
