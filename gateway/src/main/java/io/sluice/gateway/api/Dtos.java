@@ -29,13 +29,33 @@ public final class Dtos {
             String username, String credential) {
     }
 
-    /** W3C RTCConfiguration (certificates are not taken here: a generated one is used). */
+    /**
+     * W3C RTCConfiguration; {@code certificates} are ids from generateCertificate (none: a fresh
+     * ECDSA certificate).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Configuration(List<IceServer> iceServers, String iceTransportPolicy, String bundlePolicy,
-            String rtcpMuxPolicy, Integer iceCandidatePoolSize) {
+            String rtcpMuxPolicy, Integer iceCandidatePoolSize, List<String> certificates) {
 
         RTCConfiguration toRtc() {
+            return toRtc(id -> {
+                throw new TypeError("certificates are not accepted here");
+            });
+        }
+
+        RTCConfiguration toRtc(java.util.function.Function<String, io.sluice.peer.api.RTCCertificate> lookup) {
             RTCConfiguration.Builder b = RTCConfiguration.builder();
+            if (certificates != null && !certificates.isEmpty()) {
+                List<io.sluice.peer.api.RTCCertificate> list = new java.util.ArrayList<>();
+                for (String id : certificates) {
+                    io.sluice.peer.api.RTCCertificate c = lookup.apply(id);
+                    if (c == null) {
+                        throw new io.sluice.peer.api.error.InvalidAccessError("no certificate " + id);
+                    }
+                    list.add(c);
+                }
+                b.certificates(list);
+            }
             if (iceServers != null) {
                 for (IceServer s : iceServers) {
                     if (s == null || s.urls() == null) {
@@ -64,7 +84,7 @@ public final class Dtos {
             List<IceServer> servers = c.iceServers().stream()
                     .map(s -> new IceServer(s.urls(), s.username(), null)).toList();
             return new Configuration(servers, c.iceTransportPolicy().spec(), c.bundlePolicy().spec(),
-                    c.rtcpMuxPolicy().spec(), c.iceCandidatePoolSize());
+                    c.rtcpMuxPolicy().spec(), c.iceCandidatePoolSize(), null);
         }
     }
 

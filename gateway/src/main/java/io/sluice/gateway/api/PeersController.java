@@ -35,9 +35,13 @@ public class PeersController {
     private final PeerRegistry registry;
     private final ObjectMapper json;
 
-    public PeersController(PeerRegistry registry, ObjectMapper json) {
+    private final io.sluice.gateway.peers.CertificateStore certificates;
+
+    public PeersController(PeerRegistry registry, ObjectMapper json,
+            io.sluice.gateway.peers.CertificateStore certificates) {
         this.registry = registry;
         this.json = json;
+        this.certificates = certificates;
     }
 
     private ManagedPeer peer(String id) {
@@ -47,7 +51,7 @@ public class PeersController {
     @PostMapping
     public ResponseEntity<Dtos.Peer> createPeer(@RequestBody(required = false) Dtos.CreatePeer body) {
         RTCConfiguration configuration = body == null || body.configuration() == null ? RTCConfiguration.defaults()
-                : body.configuration().toRtc();
+                : body.configuration().toRtc(id -> certificates.get(id, Owner.current()));
         ManagedPeer p = registry.create(configuration, body == null ? null : body.metadata(), Owner.current());
         return ResponseEntity.created(URI.create("/v1/peers/" + p.id())).body(Dtos.Peer.of(p));
     }
@@ -154,7 +158,9 @@ public class PeersController {
     @PutMapping("/{id}/configuration")
     public Dtos.Configuration setConfiguration(@PathVariable String id, @RequestBody Dtos.Configuration body) {
         RTCPeerConnection pc = peer(id).pc();
-        RTCConfiguration next = body.toRtc().toBuilder().certificates(pc.getConfiguration().certificates()).build();
+        RTCConfiguration next = body.certificates() == null
+                ? body.toRtc().toBuilder().certificates(pc.getConfiguration().certificates()).build()
+                : body.toRtc(cid -> certificates.get(cid, Owner.current()));
         pc.setConfiguration(next);
         return Dtos.Configuration.of(pc.getConfiguration());
     }

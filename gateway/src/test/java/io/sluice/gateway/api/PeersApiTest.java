@@ -414,4 +414,34 @@ class PeersApiTest {
         }
         Thread.onSpinWait();
     }
+
+    @Test
+    void generateCertificateAndCreateAPeerWithIt() throws Exception {
+        JsonNode cert = ok(call("POST", "/v1/certificates", "application/json", "{}"), 201);
+        String fingerprint = cert.get("fingerprints").get(0).get("value").asString();
+        assertThat(cert.get("fingerprints").get(0).get("algorithm").asString()).isEqualTo("sha-256");
+        assertThat(cert.get("expires").asLong()).isGreaterThan(System.currentTimeMillis());
+        JsonNode rsa = ok(call("POST", "/v1/certificates", "application/json",
+                "{\"name\":\"RSASSA-PKCS1-v1_5\",\"modulusLength\":2048,\"hash\":\"SHA-256\"}"), 201);
+        assertThat(rsa.get("id").asString()).isNotEqualTo(cert.get("id").asString());
+        JsonNode p384 = ok(call("POST", "/v1/certificates", "application/json",
+                "{\"name\":\"ECDSA\",\"namedCurve\":\"P-384\"}"), 422);
+        assertThat(p384.get("name").asString()).isEqualTo("NotSupportedError");
+
+        String id = ok(call("POST", "/v1/peers", "application/json", "{\"configuration\":{\"certificates\":[\""
+                + cert.get("id").asString() + "\"]}}"), 201).get("id").asString();
+        try {
+            ok(call("POST", "/v1/peers/" + id + "/channels", "application/json", "{\"label\":\"x\"}"), 201);
+            JsonNode offer = ok(call("POST", "/v1/peers/" + id + "/offer", null, null), 200);
+            assertThat(offer.get("sdp").asString()).contains("a=fingerprint:sha-256 " + fingerprint);
+            JsonNode change = ok(call("PUT", "/v1/peers/" + id + "/configuration", "application/json",
+                    "{\"certificates\":[\"" + rsa.get("id").asString() + "\"]}"), 409);
+            assertThat(change.get("name").asString()).isEqualTo("InvalidModificationError");
+        } finally {
+            ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
+        }
+        JsonNode unknown = ok(call("POST", "/v1/peers", "application/json",
+                "{\"configuration\":{\"certificates\":[\"nope\"]}}"), 400);
+        assertThat(unknown.get("name").asString()).isEqualTo("InvalidAccessError");
+    }
 }
