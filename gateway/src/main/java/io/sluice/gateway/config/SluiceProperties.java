@@ -57,10 +57,15 @@ public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limit
      * @param maxChannelsPerPeer data channels one peer may have open at once (429 beyond it)
      * @param maxMessageBytes largest message the REST send operation takes (413 beyond it; the
      *     remote's max-message-size applies too)
+     * @param requestsPerSecond sustained {@code /v1} requests per second per API key owner (or per
+     *     client address when keys are off); beyond it 429 with Retry-After; 0 turns it off
+     * @param requestBurst requests allowed at once above the sustained rate
      */
     public record Limits(@DefaultValue("10000") @Min(1) @Max(1_000_000) int maxPeers,
             @DefaultValue("262144") @Min(1024) int maxSdpBytes,
             @DefaultValue("1024") @Min(1) @Max(65534) int maxChannelsPerPeer,
-            @DefaultValue("262144") @Min(1) int maxMessageBytes) {
+            @DefaultValue("262144") @Min(1) int maxMessageBytes,
+            @DefaultValue("500") @Min(0) int requestsPerSecond,
+            @DefaultValue("1000") @Min(1) int requestBurst) {
     }
 }

@@ -18,6 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * CORS preflights pass (they carry no credentials).
  */
 @Component
+@org.springframework.core.annotation.Order(org.springframework.core.Ordered.LOWEST_PRECEDENCE - 20)
 public class ApiKeyFilter extends OncePerRequestFilter {
 
     /** Request attribute holding the caller's owner name. */

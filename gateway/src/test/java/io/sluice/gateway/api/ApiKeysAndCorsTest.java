@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1",
     "sluice.security.api-keys.alice=key-of-alice", "sluice.security.api-keys.bob=key-of-bob",
-    "sluice.security.allowed-origins=http://app.example.test"})
+    "sluice.security.allowed-origins=http://app.example.test",
+    "sluice.limits.requests-per-second=5", "sluice.limits.request-burst=20"})
 class ApiKeysAndCorsTest {
 
     @LocalServerPort
@@ -66,5 +67,22 @@ class ApiKeysAndCorsTest {
         HttpResponse<String> other = call("OPTIONS", "/v1/peers", "Origin", "http://evil.example.test",
                 "Access-Control-Request-Method", "POST");
         assertThat(other.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+    }
+
+    @Test
+    void requestsBeyondTheRateAnswer429WithRetryAfter() throws Exception {
+        int limited = 0;
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> r = call("GET", "/v1/peers", "X-API-Key", "key-of-bob");
+            if (r.statusCode() == 429) {
+                limited++;
+                assertThat(r.headers().firstValue("Retry-After")).isPresent();
+            } else {
+                assertThat(r.statusCode()).isEqualTo(200);
+            }
+        }
+        assertThat(limited).isGreaterThan(10);
+        // Another owner has a bucket of its own.
+        assertThat(call("GET", "/v1/peers", "X-API-Key", "key-of-alice").statusCode()).isEqualTo(200);
     }
 }
