@@ -25,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Headless Chromium (in a network namespace of the test's own, with its default mDNS candidates)
  * loads the gateway's demo page, which talks only to the REST API: it creates a server-side peer,
  * negotiates with trickle and opens a data channel. The test reads the server side through the
- * peer's event stream and answers through the REST send operation.
+ * peer's event stream and the WebSocket, and answers through the REST send operation.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class RestPageChromiumIT {
@@ -75,7 +75,33 @@ class RestPageChromiumIT {
                         events.add(json.readTree(line.substring(5)));
                     }
                 }));
+        // ... and through the WebSocket, subscribed to the same peer.
+        List<JsonNode> pushed = new CopyOnWriteArrayList<>();
+        java.net.http.WebSocket ws = http.newWebSocketBuilder().buildAsync(URI.create("ws://127.0.0.1:" + port
+                + "/v1/ws"), new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket,
+                            CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            pushed.add(json.readTree(partial.toString()));
+                            partial.setLength(0);
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+                }).get(5, java.util.concurrent.TimeUnit.SECONDS);
+        ws.sendText("{\"id\":\"1\",\"op\":\"subscribe\",\"peerId\":\"" + peerId + "\",\"params\":{}}", true)
+                .get(5, java.util.concurrent.TimeUnit.SECONDS);
         browser.eval("window.sluiceDemo.state.channel.send('hello from the page'); return 'sent';");
+        Interop.waitFor(() -> pushed.stream().anyMatch(e -> e.has("event") && "message".equals(e.get("event").asString())
+                && "hello from the page".equals(e.get("data").asString())), Duration.ofSeconds(20),
+                "the page's message on the WebSocket");
+        assertThat(pushed.stream().filter(e -> e.has("event")).map(e -> e.get("event").asString()).toList())
+                .containsSubsequence("datachannel", "open", "message");
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done");
         Interop.waitFor(() -> events.stream().anyMatch(e -> "message".equals(e.get("type").asString())
                 && "hello from the page".equals(e.get("data").asString())), Duration.ofSeconds(20),
                 "the page's message on the event stream");
