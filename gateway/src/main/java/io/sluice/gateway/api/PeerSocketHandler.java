@@ -212,6 +212,8 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                 return pc.addIceCandidate(c == null || c.isNull() ? null
                         : json.treeToValue(c, Dtos.Candidate.class).toRtc()).thenApply(v -> Map.of());
             }
+            case "getStats":
+                return pc.getStats().thenApply(r -> r.asMap().values());
             case "restartIce":
                 pc.restartIce();
                 return done(Map.of());

@@ -144,6 +144,12 @@ public class PeersController {
     public record LocalCandidates(List<Dtos.Candidate> candidates, String iceGatheringState) {
     }
 
+    /** W3C getStats: the webrtc-stats objects of the peer, as a JSON array. */
+    @GetMapping("/{id}/stats")
+    public CompletableFuture<java.util.Collection<java.util.Map<String, Object>>> getStats(@PathVariable String id) {
+        return peer(id).pc().getStats().thenApply(r -> r.asMap().values());
+    }
+
     @PostMapping("/{id}/restart-ice")
     public ResponseEntity<Void> restartIce(@PathVariable String id) {
         peer(id).pc().restartIce();

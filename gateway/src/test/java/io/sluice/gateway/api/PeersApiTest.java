@@ -142,6 +142,9 @@ class PeersApiTest {
             assertThat(state.get("signalingState").asString()).isEqualTo("stable");
             assertThat(state.get("currentLocalDescription").get("sdp").asString()).contains("a=setup:active");
             assertThat(state.get("canTrickleIceCandidates").asBoolean()).isTrue();
+            JsonNode stats = ok(call("GET", "/v1/peers/" + id + "/stats", null, null), 200);
+            assertThat(stats.findValuesAsString("type")).contains("peer-connection", "transport", "candidate-pair",
+                    "local-candidate", "remote-candidate", "certificate", "data-channel");
             JsonNode list = ok(call("GET", "/v1/peers", null, null), 200);
             assertThat(list.findValuesAsString("id")).contains(id);
         } finally {

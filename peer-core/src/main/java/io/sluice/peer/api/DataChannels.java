@@ -61,6 +61,8 @@ final class DataChannels implements RTCDataChannel.Backend {
     private volatile long maxMessageSize = DataChannelCore.DEFAULT_REMOTE_MAX_MESSAGE_SIZE;
     private volatile Integer maxChannels;
     private boolean closed;
+    private int opened;
+    private int closedChannels;
 
     private ScheduledFuture<?> timer;
     private long timerDeadline = Long.MAX_VALUE;
@@ -239,6 +241,7 @@ final class DataChannels implements RTCDataChannel.Backend {
                         ch.assignId(id);
                     }
                     ch.opened();
+                    opened++;
                 }
                 break;
             }
@@ -281,6 +284,7 @@ final class DataChannels implements RTCDataChannel.Backend {
                     handles.remove(ch);
                     ch.layerBuffered(c.bufferedAmount());
                     ch.closed(null);
+                    closedChannels++;
                 }
                 break;
             }
@@ -365,6 +369,36 @@ final class DataChannels implements RTCDataChannel.Backend {
         if (handle != null && core != null) {
             core.setBufferedAmountLowThreshold(handle, threshold);
         }
+    }
+
+    /** W3C "data-channel" stats of every channel the layer knows. */
+    void collectStats(RTCStatsReport.Builder report, long timestamp) {
+        if (core == null) {
+            return;
+        }
+        for (Map.Entry<Integer, RTCDataChannel> e : byHandle.entrySet()) {
+            RTCDataChannel ch = e.getValue();
+            io.sluice.peer.datachannel.DataChannelStats st = core.stats(e.getKey());
+            Map<String, Object> m = report.add("D" + e.getKey(), "data-channel", timestamp);
+            m.put("label", ch.label());
+            m.put("protocol", ch.protocol());
+            m.put("dataChannelIdentifier", ch.id());
+            m.put("state", ch.readyState().spec());
+            if (st != null) {
+                m.put("messagesSent", st.messagesSent());
+                m.put("bytesSent", st.bytesSent());
+                m.put("messagesReceived", st.messagesReceived());
+                m.put("bytesReceived", st.bytesReceived());
+            }
+        }
+    }
+
+    int openedCount() {
+        return opened;
+    }
+
+    int closedCount() {
+        return closedChannels;
     }
 
     /** The peer connection closes: SCTP ABORT goes out, channels close without events (W3C close()). */

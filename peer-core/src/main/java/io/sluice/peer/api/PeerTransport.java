@@ -64,6 +64,10 @@ final class PeerTransport {
         final AtomicLong stunIn = new AtomicLong();
         final AtomicLong dtlsIn = new AtomicLong();
         final AtomicLong dropped = new AtomicLong();
+        final AtomicLong packetsIn = new AtomicLong();
+        final AtomicLong bytesIn = new AtomicLong();
+        final AtomicLong packetsOut = new AtomicLong();
+        final AtomicLong bytesOut = new AtomicLong();
     }
 
     private final PeerConnectionSettings settings;
@@ -218,6 +222,8 @@ final class PeerTransport {
     // ------------------------------------------------------------------------------------------
 
     private void onDatagram(UdpSocket socket, InetSocketAddress from, byte[] data) {
+        counters.packetsIn.incrementAndGet();
+        counters.bytesIn.addAndGet(data.length);
         if (closed || agent == null || data.length == 0) {
             counters.dropped.incrementAndGet();
             return;
@@ -295,6 +301,8 @@ final class PeerTransport {
     }
 
     private void send(UdpSocket socket, InetSocketAddress to, byte[] data) {
+        counters.packetsOut.incrementAndGet();
+        counters.bytesOut.addAndGet(data.length);
         if (shared != null) {
             shared.send(socket, to, data);
         } else {
@@ -417,6 +425,22 @@ final class PeerTransport {
     /** Sends one application record (an SCTP packet) over DTLS; false when DTLS is not connected. */
     boolean sendApplicationData(byte[] data, int offset, int length) {
         return dtls != null && dtls.send(data, offset, length);
+    }
+
+    String localUfrag() {
+        return agent == null ? null : agent.localUfrag();
+    }
+
+    boolean controlling() {
+        return agent != null && agent.isControlling();
+    }
+
+    int dtlsCipherSuite() {
+        return dtls == null ? -1 : dtls.cipherSuite();
+    }
+
+    String srtpProfile() {
+        return dtls == null ? null : dtls.srtpProfile().map(Enum::name).orElse(null);
     }
 
     /** The remote's certificate chain (DER, leaf first); empty before the handshake. */

@@ -33,6 +33,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -331,6 +332,108 @@ public final class RTCPeerConnection implements AutoCloseable {
 
     public RTCCertificate certificate() {
         return certificate;
+    }
+
+    /**
+     * W3C getStats(): peer-connection, transport, candidate-pair (selected), local-candidate,
+     * remote-candidate, certificate and data-channel stats. Media stats come with media.
+     */
+    public CompletableFuture<RTCStatsReport> getStats() {
+        return onLoopAsync(this::collectStats);
+    }
+
+    private RTCStatsReport collectStats() {
+        long ts = System.currentTimeMillis();
+        RTCStatsReport.Builder r = new RTCStatsReport.Builder();
+        Map<String, Object> pcStats = r.add("P", "peer-connection", ts);
+        pcStats.put("dataChannelsOpened", dataChannels.openedCount());
+        pcStats.put("dataChannelsClosed", dataChannels.closedCount());
+        Map<String, Object> t = r.add("T01", "transport", ts);
+        t.put("bytesSent", transport.counters.bytesOut.get());
+        t.put("bytesReceived", transport.counters.bytesIn.get());
+        t.put("packetsSent", transport.counters.packetsOut.get());
+        t.put("packetsReceived", transport.counters.packetsIn.get());
+        t.put("iceRole", transport.hasAgent() ? (transport.controlling() ? "controlling" : "controlled") : "unknown");
+        t.put("iceLocalUsernameFragment", transport.localUfrag());
+        t.put("iceState", iceConnectionState.spec());
+        t.put("dtlsState", dtlsState.spec());
+        if (transport.hasDtls()) {
+            t.put("dtlsRole", transport.dtlsRole() == DtlsRole.CLIENT ? "client" : "server");
+            int suite = transport.dtlsCipherSuite();
+            if (suite >= 0) {
+                t.put("tlsVersion", "FEFD");
+                t.put("dtlsCipher", cipherName(suite));
+            }
+            if (transport.srtpProfile() != null) {
+                t.put("srtpCipher", transport.srtpProfile());
+            }
+        }
+        DtlsFingerprint local = certificate.dtls().fingerprint();
+        Map<String, Object> lc = r.add("CF-local", "certificate", ts);
+        lc.put("fingerprint", local.toSdp().substring(local.toSdp().indexOf(' ') + 1));
+        lc.put("fingerprintAlgorithm", local.algorithm());
+        lc.put("base64Certificate", java.util.Base64.getEncoder().encodeToString(certificate.dtls().der()));
+        t.put("localCertificateId", "CF-local");
+        List<byte[]> remoteChain = transport.remoteCertificates();
+        if (!remoteChain.isEmpty()) {
+            DtlsFingerprint remote = DtlsFingerprint.of("sha-256", remoteChain.get(0));
+            Map<String, Object> rc = r.add("CF-remote", "certificate", ts);
+            rc.put("fingerprint", remote.toSdp().substring(remote.toSdp().indexOf(' ') + 1));
+            rc.put("fingerprintAlgorithm", remote.algorithm());
+            rc.put("base64Certificate", java.util.Base64.getEncoder().encodeToString(remoteChain.get(0)));
+            t.put("remoteCertificateId", "CF-remote");
+        }
+        CandidatePair pair = transport.selectedPair();
+        if (pair != null) {
+            String lid = "I" + candidateId(pair.local());
+            String rid = "I" + candidateId(pair.remote());
+            candidateStats(r.add(lid, "local-candidate", ts), pair.local());
+            candidateStats(r.add(rid, "remote-candidate", ts), pair.remote());
+            Map<String, Object> cp = r.add("CP" + lid.substring(1) + "_" + rid.substring(1), "candidate-pair", ts);
+            cp.put("transportId", "T01");
+            cp.put("localCandidateId", lid);
+            cp.put("remoteCandidateId", rid);
+            cp.put("state", pair.state().spec());
+            cp.put("nominated", pair.nominated());
+            cp.put("priority", pair.priority());
+            t.put("selectedCandidatePairId", cp.get("id"));
+        }
+        dataChannels.collectStats(r, ts);
+        return r.build();
+    }
+
+    /** IANA names of the suites our DTLS offers. */
+    private static String cipherName(int suite) {
+        switch (suite) {
+            case 0xC02B:
+                return "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256";
+            case 0xC02C:
+                return "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384";
+            case 0xC02F:
+                return "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256";
+            case 0xC030:
+                return "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384";
+            case 0xCCA9:
+                return "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256";
+            case 0xCCA8:
+                return "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256";
+            default:
+                return String.format("0x%04X", suite);
+        }
+    }
+
+    private static String candidateId(Candidate c) {
+        return Integer.toHexString((c.address().toString() + c.type().spec() + c.priority()).hashCode());
+    }
+
+    private static void candidateStats(Map<String, Object> m, Candidate c) {
+        m.put("transportId", "T01");
+        m.put("address", c.address().getHostString());
+        m.put("port", c.address().getPort());
+        m.put("protocol", c.transport());
+        m.put("candidateType", c.type().spec());
+        m.put("priority", c.priority());
+        m.put("foundation", c.foundation());
     }
 
     /** W3C {@code sctp}: the SCTP transport, null until an application m-section is negotiated. */

@@ -8,6 +8,7 @@ import io.sluice.peer.api.error.TypeError;
 import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -110,6 +111,21 @@ class DataChannelLoopbackTest {
             }
             a.send("");
             assertThat(remoteWatch.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("text:");
+
+            RTCStatsReport stats = p.a.getStats().get(5, TimeUnit.SECONDS);
+            Map<String, Object> transport = stats.ofType("transport").get(0);
+            assertThat(transport.get("dtlsState")).isEqualTo("connected");
+            assertThat((Long) transport.get("bytesReceived")).isPositive();
+            assertThat(transport.get("dtlsCipher").toString()).startsWith("TLS_ECDHE_ECDSA_WITH_");
+            Map<String, Object> pair = stats.get((String) transport.get("selectedCandidatePairId"));
+            assertThat(pair.get("type")).isEqualTo("candidate-pair");
+            assertThat(pair.get("state")).isEqualTo("succeeded");
+            assertThat(stats.get((String) pair.get("localCandidateId")).get("candidateType")).isEqualTo("host");
+            assertThat(stats.ofType("certificate")).hasSize(2);
+            Map<String, Object> dc = stats.ofType("data-channel").get(0);
+            assertThat(dc.get("label")).isEqualTo("chat");
+            assertThat((Long) dc.get("messagesSent")).isGreaterThanOrEqualTo(10);
+            assertThat(stats.ofType("peer-connection").get(0).get("dataChannelsOpened")).isEqualTo(1);
             assertThatThrownBy(() -> a.send(new byte[262145])).isInstanceOf(TypeError.class);
 
             b.close();
