@@ -15,7 +15,12 @@ public final class PeerMeters {
     final Timer setup;
     final Counter closedByTimeout;
 
+    private final MeterRegistry registry;
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map<String, Long>> seenDrops =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
     public PeerMeters(MeterRegistry registry) {
+        this.registry = registry;
         messagesIn = Counter.builder("sluice.messages").tag("direction", "in")
                 .description("Data-channel messages received from remote peers").register(registry);
         messagesOut = Counter.builder("sluice.messages").tag("direction", "out")
@@ -29,6 +34,28 @@ public final class PeerMeters {
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         closedByTimeout = Counter.builder("sluice.peers.closed").tag("reason", "timeout")
                 .description("Peers closed because they never connected or stayed disconnected").register(registry);
+    }
+
+    /**
+     * Adds what a peer's protocol layers dropped since the last look to {@code sluice.drops{reason}}
+     * ({@code reason} is "layer:reason").
+     */
+    void collectDrops(ManagedPeer peer, boolean last) {
+        java.util.Map<String, Long> now;
+        try {
+            now = peer.pc().dropCounts().get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return;
+        }
+        java.util.Map<String, Long> before = last ? seenDrops.remove(peer.id()) : seenDrops.put(peer.id(), now);
+        for (java.util.Map.Entry<String, Long> e : now.entrySet()) {
+            long delta = e.getValue() - (before == null ? 0 : before.getOrDefault(e.getKey(), 0L));
+            if (delta > 0) {
+                Counter.builder("sluice.drops").tag("reason", e.getKey())
+                        .description("Input dropped by the protocol layers, by layer and reason")
+                        .register(registry).increment(delta);
+            }
+        }
     }
 
     public void received(int bytes) {

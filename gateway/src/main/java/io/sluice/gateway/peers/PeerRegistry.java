@@ -148,6 +148,7 @@ public class PeerRegistry implements DisposableBean {
     private void remove(ManagedPeer p, String reason) {
         if (peers.remove(p.id(), p)) {
             count.decrementAndGet();
+            meters.collectDrops(p, true);
             p.pc().close();
             p.events().publish("closed", java.util.Map.of("reason", reason));
             log.info("peer {} closed: {}", p.id(), reason);
@@ -159,6 +160,14 @@ public class PeerRegistry implements DisposableBean {
      * disconnected or failed for {@code sluice.timeouts.disconnected}; their owners learn it from
      * the {@code closed} event with the reason.
      */
+    /** Moves every peer's drop counts into the {@code sluice.drops} meters. */
+    @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 5000)
+    public void collectDrops() {
+        for (ManagedPeer p : peers.values()) {
+            meters.collectDrops(p, false);
+        }
+    }
+
     @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 1000)
     public void expireIdle() {
         long now = System.nanoTime();

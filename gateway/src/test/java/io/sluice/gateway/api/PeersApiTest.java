@@ -298,7 +298,8 @@ class PeersApiTest {
             assertThat(health.get("status").asString()).isEqualTo("UP");
             HttpResponse<String> prometheus = call("GET", "/actuator/prometheus", null, null);
             assertThat(prometheus.statusCode()).isEqualTo(200);
-            assertThat(prometheus.body()).contains("sluice_peers{", "sluice_messages_total{", "sluice_peer_setup_seconds");
+            assertThat(prometheus.body()).contains("sluice_peers{", "sluice_messages_total{", "sluice_peer_setup_seconds",
+                    "sluice_drops_total{reason=\"unrouted\"");
             JsonNode gauge = ok(call("GET", "/actuator/metrics/sluice.peers?tag=state:new", null, null), 200);
             assertThat(gauge.get("measurements").get(0).get("value").asDouble()).isGreaterThanOrEqualTo(1.0);
         } finally {

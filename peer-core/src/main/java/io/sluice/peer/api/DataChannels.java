@@ -393,6 +393,16 @@ final class DataChannels implements RTCDataChannel.Backend {
         }
     }
 
+    /** Drops counted by SCTP and DCEP, as "layer:reason" → count. */
+    void collectDrops(Map<String, Long> out) {
+        if (sctp != null) {
+            sctp.stats().drops().forEach((k, v) -> out.merge("sctp:" + k, v, Long::sum));
+        }
+        if (core != null) {
+            core.dropped().forEach((k, v) -> out.merge("dcep:" + k, v, Long::sum));
+        }
+    }
+
     int openedCount() {
         return opened;
     }

@@ -427,6 +427,29 @@ final class PeerTransport {
         return dtls != null && dtls.send(data, offset, length);
     }
 
+    /** Drops counted by the ICE agent and DTLS, as "layer:reason" → count. */
+    void collectDrops(java.util.Map<String, Long> out) {
+        long transportDrops = counters.dropped.get();
+        if (transportDrops > 0) {
+            out.merge("udp:unclassified", transportDrops, Long::sum);
+        }
+        if (agent != null) {
+            agent.stats().dropped().forEach((k, v) -> out.merge("ice:" + k, v, Long::sum));
+        }
+        if (dtls != null) {
+            DtlsTransport.Stats d = dtls.stats();
+            if (d.droppedJunk() > 0) {
+                out.merge("dtls:junk", d.droppedJunk(), Long::sum);
+            }
+            if (d.droppedOversize() > 0) {
+                out.merge("dtls:oversize", d.droppedOversize(), Long::sum);
+            }
+            if (d.droppedQueueFull() > 0) {
+                out.merge("dtls:queue-full", d.droppedQueueFull(), Long::sum);
+            }
+        }
+    }
+
     String localUfrag() {
         return agent == null ? null : agent.localUfrag();
     }

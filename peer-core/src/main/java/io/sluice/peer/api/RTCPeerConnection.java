@@ -436,6 +436,19 @@ public final class RTCPeerConnection implements AutoCloseable {
         m.put("foundation", c.foundation());
     }
 
+    /**
+     * Input dropped by this connection's protocol layers (bad, unauthenticated or unexpected
+     * packets), as {@code "layer:reason" → count}; for metrics.
+     */
+    public CompletableFuture<Map<String, Long>> dropCounts() {
+        return onLoopAsync(() -> {
+            Map<String, Long> out = new java.util.TreeMap<>();
+            transport.collectDrops(out);
+            dataChannels.collectDrops(out);
+            return out;
+        });
+    }
+
     /** W3C {@code sctp}: the SCTP transport, null until an application m-section is negotiated. */
     public RTCSctpTransport sctp() {
         return sctpTransport;

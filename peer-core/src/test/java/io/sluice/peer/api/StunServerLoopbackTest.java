@@ -144,4 +144,28 @@ class StunServerLoopbackTest {
             }
         }
     }
+
+    @Test
+    void junkAndUnauthenticatedChecksAreDroppedAndCounted() throws Exception {
+        RTCPeerConnection pc = new RTCPeerConnection(RTCConfiguration.defaults(),
+                PeerPair.settings(InetAddress.getLoopbackAddress()));
+        try (DatagramSocket attacker = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            pc.createDataChannel("x");
+            pc.setLocalDescription().get(5, TimeUnit.SECONDS);
+            InetSocketAddress target = pc.localSocketAddresses().get(0);
+            byte[] check = StunMessage.builder(StunMessage.BINDING, StunClass.REQUEST,
+                    io.sluice.peer.stun.TransactionId.random(io.sluice.peer.time.RandomSource.seeded(5)))
+                    .add(new StunAttribute.Username("nobody:here")).build().encode();
+            attacker.send(new DatagramPacket(check, check.length, target));
+            byte[] junk = {(byte) 0xff, 1, 2, 3};
+            attacker.send(new DatagramPacket(junk, junk.length, target));
+            io.sluice.peer.interop.Interop.waitFor(() -> {
+                java.util.Map<String, Long> d = pc.dropCounts().join();
+                return d.keySet().stream().anyMatch(k -> k.startsWith("ice:")) && d.containsKey("udp:unclassified");
+            }, java.time.Duration.ofSeconds(5), "drops counted by layer and reason");
+            assertThat(pc.connectionState()).isEqualTo(RTCPeerConnectionState.NEW);
+        } finally {
+            pc.close();
+        }
+    }
 }
