@@ -60,8 +60,12 @@ public class ChannelsController {
         ManagedPeer peer = registry.get(id, Owner.current());
         long open = peer.channels().values().stream().filter(c -> c.readyState() != RTCDataChannelState.CLOSED)
                 .count();
-        if (open >= properties.limits().maxChannelsPerPeer()) {
-            throw new LimitExceededException("this peer has " + open + " data channels, the limit", 429);
+        int limit = properties.limits().maxChannelsPerPeer();
+        if (peer.maxChannels() != null) {
+            limit = Math.min(limit, peer.maxChannels());
+        }
+        if (open >= limit) {
+            throw new LimitExceededException("this peer has " + open + " data channels, its limit", 429);
         }
         CreateChannel b = body == null ? new CreateChannel("", null, null, null, null, null, null) : body;
         String cid = peer.createDataChannel(b.label() == null ? "" : b.label(), new RTCDataChannelInit(b.ordered(),

@@ -95,8 +95,15 @@ public final class Dtos {
         return value;
     }
 
-    /** Body of "create a peer". */
-    public record CreatePeer(Configuration configuration, Map<String, String> metadata) {
+    /** Body of "create a peer": the W3C configuration plus gateway options. */
+    public record CreatePeer(Configuration configuration, Map<String, String> metadata, PeerLimits limits) {
+    }
+
+    /**
+     * Per-peer limits, within the gateway's own: data channels open at once, and how long the peer
+     * may take to connect before it is closed.
+     */
+    public record PeerLimits(Integer maxChannels, Integer connectTimeoutSeconds) {
     }
 
     /** W3C RTCSessionDescriptionInit. */
@@ -137,7 +144,8 @@ public final class Dtos {
             String iceGatheringState, String iceConnectionState, String connectionState,
             Description localDescription, Description remoteDescription, Description currentLocalDescription,
             Description currentRemoteDescription, Description pendingLocalDescription,
-            Description pendingRemoteDescription, Boolean canTrickleIceCandidates, Configuration configuration) {
+            Description pendingRemoteDescription, Boolean canTrickleIceCandidates, Configuration configuration,
+            Map<String, Object> sctp) {
 
         static Peer of(ManagedPeer p) {
             RTCPeerConnection pc = p.pc();
@@ -146,7 +154,22 @@ public final class Dtos {
                     Description.of(pc.localDescription()), Description.of(pc.remoteDescription()),
                     Description.of(pc.currentLocalDescription()), Description.of(pc.currentRemoteDescription()),
                     Description.of(pc.pendingLocalDescription()), Description.of(pc.pendingRemoteDescription()),
-                    pc.canTrickleIceCandidates(), Configuration.of(pc.getConfiguration()));
+                    pc.canTrickleIceCandidates(), Configuration.of(pc.getConfiguration()), sctp(pc));
+        }
+
+        /** W3C RTCSctpTransport: state, maxMessageSize, maxChannels; null before it exists. */
+        static Map<String, Object> sctp(RTCPeerConnection pc) {
+            io.sluice.peer.api.RTCSctpTransport t = pc.sctp();
+            if (t == null) {
+                return null;
+            }
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("state", t.state().spec());
+            double max = t.maxMessageSize();
+            m.put("maxMessageSize", Double.isInfinite(max) ? null : (long) max);
+            m.put("maxChannels", t.maxChannels());
+            m.put("transport", Map.of("state", t.transport().state().spec()));
+            return m;
         }
     }
 

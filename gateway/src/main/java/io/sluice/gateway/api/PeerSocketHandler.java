@@ -166,7 +166,9 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                 Dtos.CreatePeer body = json.treeToValue(p, Dtos.CreatePeer.class);
                 RTCConfiguration cfg = body.configuration() == null ? RTCConfiguration.defaults()
                         : body.configuration().toRtc();
+                PeersController.checkLimits(body.limits());
                 ManagedPeer peer = registry.create(cfg, body.metadata(), s.owner);
+                PeersController.applyLimits(peer, body.limits());
                 s.subscribe(peer, 0);
                 return done(Dtos.Peer.of(peer));
             }

@@ -52,8 +52,30 @@ public class PeersController {
     public ResponseEntity<Dtos.Peer> createPeer(@RequestBody(required = false) Dtos.CreatePeer body) {
         RTCConfiguration configuration = body == null || body.configuration() == null ? RTCConfiguration.defaults()
                 : body.configuration().toRtc(id -> certificates.get(id, Owner.current()));
+        Dtos.PeerLimits limits = body == null ? null : body.limits();
+        checkLimits(limits);
         ManagedPeer p = registry.create(configuration, body == null ? null : body.metadata(), Owner.current());
+        applyLimits(p, limits);
         return ResponseEntity.created(URI.create("/v1/peers/" + p.id())).body(Dtos.Peer.of(p));
+    }
+
+    static void checkLimits(Dtos.PeerLimits limits) {
+        if (limits == null) {
+            return;
+        }
+        if (limits.maxChannels() != null && (limits.maxChannels() < 1 || limits.maxChannels() > 65534)) {
+            throw new TypeError("limits.maxChannels must be 1..65534");
+        }
+        if (limits.connectTimeoutSeconds() != null && limits.connectTimeoutSeconds() < 1) {
+            throw new TypeError("limits.connectTimeoutSeconds must be positive");
+        }
+    }
+
+    static void applyLimits(ManagedPeer p, Dtos.PeerLimits limits) {
+        if (limits != null) {
+            p.limits(limits.maxChannels(), limits.connectTimeoutSeconds() == null ? null
+                    : java.time.Duration.ofSeconds(limits.connectTimeoutSeconds()));
+        }
     }
 
     @GetMapping

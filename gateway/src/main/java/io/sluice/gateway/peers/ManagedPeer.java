@@ -43,6 +43,8 @@ public final class ManagedPeer {
 
     private final PeerMeters meters;
     private volatile boolean everConnected;
+    private volatile Integer maxChannels;
+    private volatile java.time.Duration connectTimeout;
 
     ManagedPeer(String id, String owner, Map<String, String> metadata, RTCPeerConnection pc, PeerMeters meters) {
         this.meters = meters;
@@ -246,6 +248,20 @@ public final class ManagedPeer {
         m.put("sdpMLineIndex", c.sdpMLineIndex());
         m.put("usernameFragment", c.usernameFragment());
         return m;
+    }
+
+    /** Per-peer limits within the gateway's (null: the gateway's). */
+    public void limits(Integer maxChannels, java.time.Duration connectTimeout) {
+        this.maxChannels = maxChannels;
+        this.connectTimeout = connectTimeout;
+    }
+
+    public Integer maxChannels() {
+        return maxChannels;
+    }
+
+    public java.time.Duration connectTimeout() {
+        return connectTimeout;
     }
 
     /** When the peer was created (System.nanoTime). */

@@ -171,19 +171,21 @@ public class PeerRegistry implements DisposableBean {
     @org.springframework.scheduling.annotation.Scheduled(fixedDelay = 1000)
     public void expireIdle() {
         long now = System.nanoTime();
-        long connect = properties.timeouts().connect().toNanos();
         long disconnected = properties.timeouts().disconnected().toNanos();
         for (ManagedPeer p : peers.values()) {
             io.sluice.peer.api.RTCPeerConnectionState s = p.pc().connectionState();
             long in = now - p.stateSince();
             switch (s) {
                 case NEW:
-                case CONNECTING:
-                    if (now - p.createdNanos() > connect && in > 0) {
+                case CONNECTING: {
+                    java.time.Duration limit = p.connectTimeout() != null ? p.connectTimeout()
+                            : properties.timeouts().connect();
+                    if (now - p.createdNanos() > limit.toNanos() && in > 0) {
                         meters.closedByTimeout.increment();
-                        remove(p, "did not connect within " + properties.timeouts().connect());
+                        remove(p, "did not connect within " + limit);
                     }
                     break;
+                }
                 case DISCONNECTED:
                 case FAILED:
                     if (in > disconnected) {

@@ -142,6 +142,8 @@ class PeersApiTest {
             assertThat(state.get("signalingState").asString()).isEqualTo("stable");
             assertThat(state.get("currentLocalDescription").get("sdp").asString()).contains("a=setup:active");
             assertThat(state.get("canTrickleIceCandidates").asBoolean()).isTrue();
+            assertThat(state.get("sctp").get("state").asString()).isIn("connecting", "connected");
+            assertThat(state.get("sctp").get("maxMessageSize").asLong()).isEqualTo(262144);
             JsonNode stats = ok(call("GET", "/v1/peers/" + id + "/stats", null, null), 200);
             assertThat(stats.findValuesAsString("type")).contains("peer-connection", "transport", "candidate-pair",
                     "local-candidate", "remote-candidate", "certificate", "data-channel");
@@ -418,6 +420,20 @@ class PeersApiTest {
             }
         }
         Thread.onSpinWait();
+    }
+
+    @Test
+    void perPeerLimitsApply() throws Exception {
+        String id = ok(call("POST", "/v1/peers", "application/json",
+                "{\"limits\":{\"maxChannels\":1}}"), 201).get("id").asString();
+        try {
+            ok(call("POST", "/v1/peers/" + id + "/channels", "application/json", "{\"label\":\"one\"}"), 201);
+            ok(call("POST", "/v1/peers/" + id + "/channels", "application/json", "{\"label\":\"two\"}"), 429);
+            JsonNode bad = ok(call("POST", "/v1/peers", "application/json", "{\"limits\":{\"maxChannels\":0}}"), 400);
+            assertThat(bad.get("name").asString()).isEqualTo("TypeError");
+        } finally {
+            ok(call("DELETE", "/v1/peers/" + id, null, null), 204);
+        }
     }
 
     @Test
