@@ -31,7 +31,6 @@ import io.sluice.peer.sdp.Setup;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -1373,11 +1372,6 @@ public final class RTCPeerConnection implements AutoCloseable {
 
     private static long now() {
         return System.nanoTime();
-    }
-
-    /** Hex of the SHA-256 fingerprint of our certificate, for logs and tests. */
-    String fingerprintHex() {
-        return HexFormat.of().formatHex(certificate.dtls().fingerprint().value());
     }
 
     @Override
