@@ -29,7 +29,12 @@ public class PeersEndpoint {
     /** One peer as operators see it. */
     public record PeerSnapshot(String id, String owner, Map<String, String> metadata, String createdAt,
             String signalingState, String iceGatheringState, String iceConnectionState, String connectionState,
-            String dtlsState, SelectedPair selectedCandidatePair) {
+            String dtlsState, SelectedPair selectedCandidatePair, Counters counters) {
+    }
+
+    /** Transport and data-channel counters (from the peer's getStats). */
+    public record Counters(long bytesSent, long bytesReceived, long packetsSent, long packetsReceived,
+            long channelsOpened, long channelsClosed, long messagesSent, long messagesReceived) {
     }
 
     /** The pair media and data go over: local and remote candidate, in SDP candidate form. */
@@ -59,6 +64,27 @@ public class PeersEndpoint {
                 pair.remote().toSdpValue(), pair.state().spec(), pair.nominated());
         return new PeerSnapshot(p.id(), p.owner(), p.metadata(), p.createdAt().toString(), pc.signalingState().spec(),
                 pc.iceGatheringState().spec(), pc.iceConnectionState().spec(), pc.connectionState().spec(),
-                pc.dtlsTransportState().spec(), selected);
+                pc.dtlsTransportState().spec(), selected, counters(pc));
+    }
+
+    private static Counters counters(RTCPeerConnection pc) {
+        io.sluice.peer.api.RTCStatsReport r;
+        try {
+            r = pc.getStats().get(1, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return null;
+        }
+        Map<String, Object> t = r.ofType("transport").get(0);
+        Map<String, Object> pcs = r.ofType("peer-connection").get(0);
+        long sent = 0;
+        long received = 0;
+        for (Map<String, Object> dc : r.ofType("data-channel")) {
+            sent += ((Number) dc.getOrDefault("messagesSent", 0L)).longValue();
+            received += ((Number) dc.getOrDefault("messagesReceived", 0L)).longValue();
+        }
+        return new Counters(((Number) t.get("bytesSent")).longValue(), ((Number) t.get("bytesReceived")).longValue(),
+                ((Number) t.get("packetsSent")).longValue(), ((Number) t.get("packetsReceived")).longValue(),
+                ((Number) pcs.get("dataChannelsOpened")).longValue(), ((Number) pcs.get("dataChannelsClosed")).longValue(),
+                sent, received);
     }
 }

@@ -296,6 +296,7 @@ class PeersApiTest {
             JsonNode one = ok(call("GET", "/actuator/peers/" + id, null, null), 200);
             assertThat(one.get("connectionState").asString()).isEqualTo("new");
             assertThat(one.get("dtlsState").asString()).isEqualTo("new");
+            assertThat(one.get("counters").get("bytesSent").asLong()).isZero();
             JsonNode health = ok(call("GET", "/actuator/health", null, null), 200);
             assertThat(health.get("status").asString()).isEqualTo("UP");
             HttpResponse<String> prometheus = call("GET", "/actuator/prometheus", null, null);

@@ -94,6 +94,18 @@ class WebSocketApiTest {
                 .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), c).get(5, TimeUnit.SECONDS);
         JsonNode created = c.call("createPeer", null, Map.of("metadata", Map.of("k", "v")));
         String peerId = created.get("result").get("id").asString();
+        // The same socket drives a second peer: its events come tagged with its id.
+        String second = c.call("createPeer", null, Map.of()).get("result").get("id").asString();
+        c.call("createDataChannel", second, Map.of("label", "s"));
+        c.call("setLocalDescription", second, null);
+        long wait = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (c.events.stream().noneMatch(e -> second.equals(e.get("peerId").asString())
+                && "icegatheringstatechange".equals(e.get("event").asString())) && System.nanoTime() < wait) {
+            Thread.onSpinWait();
+        }
+        assertThat(c.events.stream().filter(e -> second.equals(e.get("peerId").asString())).map(e -> e.get("event")
+                .asString()).toList()).contains("signalingstatechange", "icegatheringstatechange");
+        assertThat(c.call("close", second, null).get("result").get("closed").asString()).isEqualTo(second);
 
         JsonNode wrong = c.call("createAnswer", peerId, null);
         assertThat(wrong.get("error").get("status").asInt()).isEqualTo(409);
