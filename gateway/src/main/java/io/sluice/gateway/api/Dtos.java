@@ -96,7 +96,8 @@ public final class Dtos {
     }
 
     /** Body of "create a peer": the W3C configuration plus gateway options. */
-    public record CreatePeer(Configuration configuration, Map<String, String> metadata, PeerLimits limits) {
+    public record CreatePeer(Configuration configuration, Map<String, String> metadata, PeerLimits limits,
+            List<io.sluice.gateway.bridge.Bridges.Declaration> bridges) {
     }
 
     /**

@@ -59,7 +59,11 @@ public class PeerSocketHandler extends TextWebSocketHandler {
     private final SluiceProperties properties;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    public PeerSocketHandler(PeerRegistry registry, ObjectMapper json, SluiceProperties properties) {
+    private final io.sluice.gateway.bridge.Bridges bridges;
+
+    public PeerSocketHandler(PeerRegistry registry, ObjectMapper json, SluiceProperties properties,
+            io.sluice.gateway.bridge.Bridges bridges) {
+        this.bridges = bridges;
         this.registry = registry;
         this.json = json;
         this.properties = properties;
@@ -167,8 +171,10 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                 RTCConfiguration cfg = body.configuration() == null ? RTCConfiguration.defaults()
                         : body.configuration().toRtc();
                 PeersController.checkLimits(body.limits());
+                var bindings = bridges.resolve(body.bridges());
                 ManagedPeer peer = registry.create(cfg, body.metadata(), s.owner);
                 PeersController.applyLimits(peer, body.limits());
+                peer.bridges(bindings);
                 s.subscribe(peer, 0);
                 return done(Dtos.Peer.of(peer));
             }

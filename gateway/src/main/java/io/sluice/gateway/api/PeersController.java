@@ -36,12 +36,14 @@ public class PeersController {
     private final ObjectMapper json;
 
     private final io.sluice.gateway.peers.CertificateStore certificates;
+    private final io.sluice.gateway.bridge.Bridges bridges;
 
     public PeersController(PeerRegistry registry, ObjectMapper json,
-            io.sluice.gateway.peers.CertificateStore certificates) {
+            io.sluice.gateway.peers.CertificateStore certificates, io.sluice.gateway.bridge.Bridges bridges) {
         this.registry = registry;
         this.json = json;
         this.certificates = certificates;
+        this.bridges = bridges;
     }
 
     private ManagedPeer peer(String id) {
@@ -54,8 +56,10 @@ public class PeersController {
                 : body.configuration().toRtc(id -> certificates.get(id, Owner.current()));
         Dtos.PeerLimits limits = body == null ? null : body.limits();
         checkLimits(limits);
+        var bindings = bridges.resolve(body == null ? null : body.bridges());
         ManagedPeer p = registry.create(configuration, body == null ? null : body.metadata(), Owner.current());
         applyLimits(p, limits);
+        p.bridges(bindings);
         return ResponseEntity.created(URI.create("/v1/peers/" + p.id())).body(Dtos.Peer.of(p));
     }
 

@@ -41,21 +41,31 @@ public class WhipController {
 
     private final PeerRegistry registry;
     private final SluiceProperties properties;
+    private final io.sluice.gateway.bridge.Bridges bridges;
 
-    public WhipController(PeerRegistry registry, SluiceProperties properties) {
+    public WhipController(PeerRegistry registry, SluiceProperties properties, io.sluice.gateway.bridge.Bridges bridges) {
         this.registry = registry;
         this.properties = properties;
+        this.bridges = bridges;
     }
 
+    /**
+     * {@code ?bridge=<name>} attaches every data channel of the new peer to that bridge, so a device
+     * that knows nothing but an HTTP POST can publish into it.
+     */
     @PostMapping(consumes = SDP, produces = SDP)
-    public CompletableFuture<ResponseEntity<String>> publish(@RequestBody byte[] body) {
+    public CompletableFuture<ResponseEntity<String>> publish(@RequestBody byte[] body,
+            @org.springframework.web.bind.annotation.RequestParam(name = "bridge", required = false) String bridge) {
+        var bindings = bridge == null ? java.util.List.<io.sluice.gateway.bridge.BridgeBinding>of()
+                : bridges.resolve(java.util.List.of(new io.sluice.gateway.bridge.Bridges.Declaration(null, bridge)));
         if (body.length > properties.limits().maxSdpBytes()) {
             throw new LimitExceededException("SDP of " + body.length + " bytes exceeds the limit of "
                     + properties.limits().maxSdpBytes(), 413);
         }
         String offer = new String(body, StandardCharsets.UTF_8);
-        ManagedPeer peer = registry.create(RTCConfiguration.defaults(), java.util.Map.of("via", "whip"),
-                Owner.current());
+        ManagedPeer peer = registry.create(RTCConfiguration.defaults(), bridge == null
+                ? java.util.Map.of("via", "whip") : java.util.Map.of("via", "whip", "bridge", bridge), Owner.current());
+        peer.bridges(bindings);
         RTCPeerConnection pc = peer.pc();
         long timeoutMs = properties.ice().gatheringTimeout().toMillis();
         return pc.setRemoteDescription(RTCSessionDescription.offer(offer))

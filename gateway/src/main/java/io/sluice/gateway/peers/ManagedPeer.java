@@ -43,6 +43,7 @@ public final class ManagedPeer {
 
     private final PeerMeters meters;
     private volatile boolean everConnected;
+    private volatile List<io.sluice.gateway.bridge.BridgeBinding> bridges = List.of();
     private volatile Integer maxChannels;
     private volatile java.time.Duration connectTimeout;
 
@@ -152,7 +153,15 @@ public final class ManagedPeer {
 
             @Override
             public void onOpen() {
-                events.publish("open", channelFields(cid, ch()));
+                RTCDataChannel c = ch();
+                events.publish("open", channelFields(cid, c));
+                if (c != null) {
+                    for (io.sluice.gateway.bridge.BridgeBinding b : bridges) {
+                        if (b.matches(c.label())) {
+                            b.bridge().attach(ManagedPeer.this, cid, c);
+                        }
+                    }
+                }
             }
 
             @Override
@@ -248,6 +257,11 @@ public final class ManagedPeer {
         m.put("sdpMLineIndex", c.sdpMLineIndex());
         m.put("usernameFragment", c.usernameFragment());
         return m;
+    }
+
+    /** The bridges this peer's channels are attached to when they open, by label. */
+    public void bridges(List<io.sluice.gateway.bridge.BridgeBinding> bindings) {
+        this.bridges = List.copyOf(bindings);
     }
 
     /** Per-peer limits within the gateway's (null: the gateway's). */

@@ -466,4 +466,45 @@ class PeersApiTest {
                 "{\"configuration\":{\"certificates\":[\"nope\"]}}"), 400);
         assertThat(unknown.get("name").asString()).isEqualTo("InvalidAccessError");
     }
+
+    @Test
+    void oneCallFormWithTheLoopbackBridgeEchoes() throws Exception {
+        try (Remote remote = new Remote()) {
+            java.util.concurrent.LinkedBlockingQueue<Object> echoes = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.CompletableFuture<Void> open = new java.util.concurrent.CompletableFuture<>();
+            io.sluice.peer.api.RTCDataChannel ch = remote.pc.createDataChannel("telemetry", null,
+                    new io.sluice.peer.api.DataChannelListener() {
+                        @Override
+                        public void onOpen() {
+                            open.complete(null);
+                        }
+
+                        @Override
+                        public void onMessage(String text) {
+                            echoes.add(text);
+                        }
+
+                        @Override
+                        public void onMessage(byte[] data) {
+                            echoes.add(data);
+                        }
+                    });
+            HttpResponse<String> r = call("POST", "/v1/whip?bridge=loopback", "application/sdp",
+                    remote.completeOffer(false));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+            remote.pc.setRemoteDescription(RTCSessionDescription.answer(r.body())).get(5, TimeUnit.SECONDS);
+            open.get(20, TimeUnit.SECONDS);
+            ch.send("ping");
+            assertThat(echoes.poll(10, TimeUnit.SECONDS)).isEqualTo("ping");
+            ch.send(new byte[] {1, 2, 3});
+            assertThat((byte[]) echoes.poll(10, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
+            ok(call("DELETE", r.headers().firstValue("Location").orElseThrow(), null, null), 200);
+        }
+        JsonNode unknown = ok(call("POST", "/v1/whip?bridge=nowhere", "application/sdp", "v=0\r\n"), 422);
+        assertThat(unknown.get("name").asString()).isEqualTo("NotSupportedError");
+        JsonNode badPattern = ok(call("POST", "/v1/peers", "application/json",
+                "{\"bridges\":[{\"channels\":\"(\",\"target\":\"loopback\"}]}"), 400);
+        assertThat(badPattern.get("name").asString()).isEqualTo("SyntaxError");
+        assertThat(ok(call("GET", "/v1/peers", null, null), 200).size()).isZero();
+    }
 }

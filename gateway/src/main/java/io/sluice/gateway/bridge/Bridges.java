@@ -1,0 +1,63 @@
+package io.sluice.gateway.bridge;
+
+import io.sluice.peer.api.error.NotSupportedError;
+import io.sluice.peer.api.error.SyntaxError;
+import io.sluice.peer.api.error.TypeError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+import org.springframework.stereotype.Component;
+
+/** The bridges this gateway has, by name, and the parsing of bridge declarations. */
+@Component
+public class Bridges {
+
+    /** Declarations per peer at most. */
+    public static final int MAX_BINDINGS = 32;
+
+    private final Map<String, Bridge> byName = new TreeMap<>();
+
+    public Bridges(List<Bridge> bridges) {
+        for (Bridge b : bridges) {
+            byName.put(b.name(), b);
+        }
+    }
+
+    /** A declaration as the API takes it: a label pattern (regular expression; absent: every channel) and a target. */
+    public record Declaration(String channels, String target) {
+    }
+
+    public List<BridgeBinding> resolve(List<Declaration> declarations) {
+        if (declarations == null || declarations.isEmpty()) {
+            return List.of();
+        }
+        if (declarations.size() > MAX_BINDINGS) {
+            throw new TypeError("at most " + MAX_BINDINGS + " bridge declarations per peer");
+        }
+        List<BridgeBinding> out = new ArrayList<>();
+        for (Declaration d : declarations) {
+            if (d == null || d.target() == null) {
+                throw new TypeError("a bridge declaration needs a target");
+            }
+            Bridge b = byName.get(d.target());
+            if (b == null) {
+                throw new NotSupportedError("no bridge named '" + d.target() + "'; this gateway has " + byName.keySet());
+            }
+            Pattern p;
+            try {
+                p = Pattern.compile(d.channels() == null ? ".*" : d.channels());
+            } catch (PatternSyntaxException e) {
+                throw new SyntaxError("bridge channels pattern does not compile: " + e.getDescription());
+            }
+            out.add(new BridgeBinding(p, b));
+        }
+        return out;
+    }
+
+    public java.util.Set<String> names() {
+        return byName.keySet();
+    }
+}
