@@ -39,8 +39,13 @@ pending = []          # (delivery time, seq, packet)
 seq = 0
 last_departure = 0.0
 dropped = 0
+forwarded = 0
+report_at = time.monotonic() + 5
 while True:
     now = time.monotonic()
+    if now >= report_at and os.environ.get('PUMP_REPORT'):
+        sys.stderr.write('%s: forwarded %d, dropped %d\n' % (name, forwarded, dropped))
+        report_at = now + 5
     while pending and pending[0][0] <= now:
         _, _, pkt = heapq.heappop(pending)
         try:
@@ -63,6 +68,7 @@ while True:
             last_departure = start + len(pkt) / rate
             seq += 1
             heapq.heappush(pending, (last_departure + delay, seq, pkt))
+            forwarded += 1
     if us in readable:
         for _ in range(64):
             try:

@@ -18,8 +18,8 @@ trap cleanup EXIT
   -Dmdep.includeScope=test >/dev/null
 cp="$PWD/peer-core/target/classes:$PWD/peer-core/target/test-classes:$(cat peer-core/target/bench.classpath)"
 for ns in "$a" "$b"; do ip netns add "$ns"; ip -n "$ns" link set lo up; ip -n "$ns" tuntap add dev tl0 mode tun; done
-ip -n "$a" addr add 10.99.0.1 peer 10.99.0.2 dev tl0; ip -n "$a" link set tl0 up mtu 1500
-ip -n "$b" addr add 10.99.0.2 peer 10.99.0.1 dev tl0; ip -n "$b" link set tl0 up mtu 1500
+ip -n "$a" addr add 10.99.0.1 peer 10.99.0.2 dev tl0; ip -n "$a" link set tl0 up mtu 1500 txqueuelen 10000
+ip -n "$b" addr add 10.99.0.2 peer 10.99.0.1 dev tl0; ip -n "$b" link set tl0 up mtu 1500 txqueuelen 10000
 ip netns exec "$a" python3 bench/link/pump.py tl0 "$dir/a.sock" "$dir/b.sock" "$delay" "$rate" "$queue" & pids+=($!)
 ip netns exec "$b" python3 bench/link/pump.py tl0 "$dir/b.sock" "$dir/a.sock" "$delay" "$rate" "$queue" & pids+=($!)
 sleep 1
