@@ -17,7 +17,11 @@ trap cleanup EXIT
 ./mvnw -q -B -pl peer-core test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
   -Dmdep.includeScope=test >/dev/null
 cp="$PWD/peer-core/target/classes:$PWD/peer-core/target/test-classes:$(cat peer-core/target/bench.classpath)"
-for ns in "$a" "$b"; do ip netns add "$ns"; ip -n "$ns" link set lo up; ip -n "$ns" tuntap add dev tl0 mode tun; done
+for ns in "$a" "$b"; do
+  ip netns add "$ns"; ip -n "$ns" link set lo up; ip -n "$ns" tuntap add dev tl0 mode tun
+  # the pumps exchange packets over Unix datagram sockets, whose default queue is 10 datagrams
+  ip netns exec "$ns" sysctl -qw net.unix.max_dgram_qlen=10000
+done
 ip -n "$a" addr add 10.99.0.1 peer 10.99.0.2 dev tl0; ip -n "$a" link set tl0 up mtu 1500 txqueuelen 10000
 ip -n "$b" addr add 10.99.0.2 peer 10.99.0.1 dev tl0; ip -n "$b" link set tl0 up mtu 1500 txqueuelen 10000
 ip netns exec "$a" python3 bench/link/pump.py tl0 "$dir/a.sock" "$dir/b.sock" "$delay" "$rate" "$queue" & pids+=($!)
@@ -26,4 +30,7 @@ sleep 1
 ip netns exec "$b" java ${JAVA_OPTS:-} -cp "$cp" io.sluice.peer.bench.LinkBenchmark receiver "$dir" "$mb" & pids+=($!)
 ip netns exec "$a" java ${JAVA_OPTS:-} -cp "$cp" io.sluice.peer.bench.LinkBenchmark sender "$dir" "$mb"
 wait "${pids[2]}" || true
+if [ -n "${SCTP_REPORT:-}" ]; then
+  for ns in "$a" "$b"; do echo "$ns: $(ip netns exec "$ns" grep Udp: /proc/net/snmp | tail -1)"; done
+fi
 echo "RTT $((2 * delay)) ms, bottleneck $rate B/s, queue $queue B: $(cat "$dir/result.txt")"

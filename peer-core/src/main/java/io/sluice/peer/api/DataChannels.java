@@ -403,6 +403,10 @@ final class DataChannels implements RTCDataChannel.Backend {
         }
     }
 
+    io.sluice.peer.sctp.SctpStats sctpStats() {
+        return sctp == null ? null : sctp.stats();
+    }
+
     int openedCount() {
         return opened;
     }

@@ -448,6 +448,14 @@ public final class RTCPeerConnection implements AutoCloseable {
         });
     }
 
+    /**
+     * The SCTP association's counters and congestion state (a Sluice extension: W3C has no SCTP
+     * stats); null before the association starts.
+     */
+    public CompletableFuture<io.sluice.peer.sctp.SctpStats> sctpStats() {
+        return onLoopAsync(dataChannels::sctpStats);
+    }
+
     /** W3C {@code sctp}: the SCTP transport, null until an application m-section is negotiated. */
     public RTCSctpTransport sctp() {
         return sctpTransport;

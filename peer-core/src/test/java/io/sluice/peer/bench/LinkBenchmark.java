@@ -104,6 +104,9 @@ public final class LinkBenchmark {
             }
         });
         long t1 = done.get(10, TimeUnit.MINUTES);
+        if (System.getenv("SCTP_REPORT") != null) {
+            System.err.println("receiver " + ours.pc.sctpStats().join() + " " + ours.pc.dropCounts().join());
+        }
         double sctp = (total - CHUNK) / ((t1 - t0[0]) / 1e9) / 1e6;
         String result = String.format("TCP %.2f MB/s, data channel %.2f MB/s, ratio %.2f", tcp, sctp, sctp / tcp);
         System.out.println(result);
@@ -132,8 +135,15 @@ public final class LinkBenchmark {
         ours.pc.setRemoteDescription(RTCSessionDescription.answer(Files.readString(dir.resolve("answer.sdp"),
                 StandardCharsets.UTF_8))).get(5, TimeUnit.SECONDS);
         open.get(60, TimeUnit.SECONDS);
+        java.util.concurrent.ScheduledExecutorService report = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor();
+        if (System.getenv("SCTP_REPORT") != null) {
+            report.scheduleAtFixedRate(() -> System.err.println("sender " + ours.pc.sctpStats().join()), 1, 1,
+                    TimeUnit.SECONDS);
+        }
         DataChannelThroughputBenchmark.send(ch, total, CHUNK);
         await(dir.resolve("result.txt"));
+        report.shutdownNow();
         ours.close();
     }
 }
