@@ -55,6 +55,8 @@ final class DataChannels implements RTCDataChannel.Backend {
     private final Map<Integer, RTCDataChannel> byHandle = new HashMap<>();
     private final Map<RTCDataChannel, Integer> handles = new HashMap<>();
     private final List<RTCDataChannel> waiting = new ArrayList<>();
+    /** Messages of channels whose reading is paused, not yet consumed: they keep the SCTP window shut. */
+    private final Map<Integer, java.util.ArrayDeque<DataChannelEvent.Message>> held = new HashMap<>();
     /** Channels with bytes still buffered: their bufferedAmount is refreshed after each drive. */
     private final java.util.Set<Integer> busy = new java.util.HashSet<>();
     private Long remoteMaxMessageSize;
@@ -140,7 +142,10 @@ final class DataChannels implements RTCDataChannel.Backend {
             return;
         }
         sctp = new SctpAssociation(sctpOptions.withMtu(mtu).withLogPrefix(logPrefix + "sctp: "), random);
-        core = new DataChannelCore(sctp, config.withMaxBufferedAmount(Long.MAX_VALUE / 4), logPrefix + "dc: ");
+        // Messages are consumed (the SCTP window reopens) only once delivered to the application, so
+        // a channel whose reading is paused holds the remote back instead of buffering without bound.
+        core = new DataChannelCore(sctp, config.withMaxBufferedAmount(Long.MAX_VALUE / 4).withAutoConsume(false),
+                logPrefix + "dc: ");
         core.setRemoteMaxMessageSize(remoteMaxMessageSize);
         long now = now();
         core.setDtlsRole(now, dtlsClient);
@@ -248,8 +253,14 @@ final class DataChannels implements RTCDataChannel.Backend {
             case MESSAGE: {
                 DataChannelEvent.Message m = (DataChannelEvent.Message) e;
                 RTCDataChannel ch = byHandle.get(m.channel());
-                if (ch != null) {
-                    ch.received(!m.isText(), m.data());
+                java.util.ArrayDeque<DataChannelEvent.Message> queue = held.get(m.channel());
+                if (ch != null && (ch.readingPaused() || (queue != null && !queue.isEmpty()))) {
+                    held.computeIfAbsent(m.channel(), k -> new java.util.ArrayDeque<>()).add(m);
+                } else {
+                    core.consumed(m);
+                    if (ch != null) {
+                        ch.received(!m.isText(), m.data());
+                    }
                 }
                 break;
             }
@@ -279,6 +290,7 @@ final class DataChannels implements RTCDataChannel.Backend {
             case CLOSE: {
                 DataChannelEvent.Close c = (DataChannelEvent.Close) e;
                 busy.remove(c.channel());
+                release(c.channel());
                 RTCDataChannel ch = byHandle.remove(c.channel());
                 if (ch != null) {
                     handles.remove(ch);
@@ -351,6 +363,32 @@ final class DataChannels implements RTCDataChannel.Backend {
         }
         core.close(now(), handle);
         drive();
+    }
+
+    /** Reading resumed: the held messages go to the application, in order, until it pauses again. */
+    @Override
+    public void resumed(RTCDataChannel channel) {
+        Integer handle = handles.get(channel);
+        java.util.ArrayDeque<DataChannelEvent.Message> queue = handle == null ? null : held.get(handle);
+        while (queue != null && !queue.isEmpty() && !channel.readingPaused()) {
+            DataChannelEvent.Message m = queue.poll();
+            core.consumed(m);
+            channel.received(!m.isText(), m.data());
+        }
+        if (queue != null && queue.isEmpty()) {
+            held.remove(handle);
+        }
+        drive(); // the reopened window goes out with the next SACK
+    }
+
+    /** A closed channel's held messages are dropped with it, and their bytes returned to the window. */
+    private void release(int handle) {
+        java.util.ArrayDeque<DataChannelEvent.Message> queue = held.remove(handle);
+        if (queue != null) {
+            for (DataChannelEvent.Message m : queue) {
+                core.consumed(m);
+            }
+        }
     }
 
     @Override

@@ -38,6 +38,9 @@ public final class RTCDataChannel {
 
         /** Passes a new bufferedAmountLowThreshold on; called on the loop. */
         void setBufferedAmountLowThreshold(RTCDataChannel channel, long threshold);
+
+        /** Reading was resumed: deliver what was held; called on the loop. */
+        void resumed(RTCDataChannel channel);
     }
 
     /** Bytes one channel may hold queued at most; a send beyond it fails with OperationError. */
@@ -59,6 +62,7 @@ public final class RTCDataChannel {
     private volatile String binaryType = "arraybuffer";
     private final CopyOnWriteArrayList<DataChannelListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Backend backend;
+    private volatile boolean readingPaused;
 
     private RTCDataChannel(String label, boolean ordered, Integer maxPacketLifeTime, Integer maxRetransmits,
             String protocol, boolean negotiated, Integer id) {
@@ -198,6 +202,29 @@ public final class RTCDataChannel {
                 log.warn("data channel '{}' listener failed", label, e);
             }
         }
+    }
+
+    /**
+     * Stops delivering this channel's messages (a Sluice extension, for backpressure): they stay in
+     * the SCTP receive buffer, unacknowledged to the flow control, so once it fills the remote's
+     * sender stops and its bufferedAmount grows. Nothing is dropped. The receive window is shared
+     * by all channels of the connection, so a paused channel slows the others once it fills.
+     */
+    public void pauseReading() {
+        readingPaused = true;
+    }
+
+    /** Delivers what was held, in order, and goes on delivering. */
+    public void resumeReading() {
+        readingPaused = false;
+        Backend b = backend;
+        if (b != null) {
+            b.execute(() -> b.resumed(this));
+        }
+    }
+
+    public boolean readingPaused() {
+        return readingPaused;
     }
 
     // ---- methods ------------------------------------------------------------------------------

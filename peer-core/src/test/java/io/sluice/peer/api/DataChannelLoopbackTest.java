@@ -210,4 +210,54 @@ class DataChannelLoopbackTest {
                     "bufferedAmount back to 0");
         }
     }
+
+    @Test
+    void pausedReadingHoldsTheSenderBackAndLosesNothing() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            Watch aw = new Watch();
+            RTCDataChannel a = p.a.createDataChannel("slow-consumer", null, aw);
+            LinkedBlockingQueue<Object> atB = new LinkedBlockingQueue<>();
+            CompletableFuture<RTCDataChannel> bChannel = new CompletableFuture<>();
+            p.b.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    channel.pauseReading();
+                    channel.addListener(new DataChannelListener() {
+                        @Override
+                        public void onMessage(byte[] data) {
+                            atB.add(data);
+                        }
+                    });
+                    bChannel.complete(channel);
+                }
+            });
+            p.negotiate(p.a, true);
+            aw.open.get(10, TimeUnit.SECONDS);
+            RTCDataChannel b = bChannel.get(10, TimeUnit.SECONDS);
+            int count = 64;
+            for (int i = 0; i < count; i++) {
+                byte[] m = new byte[64 * 1024];
+                m[0] = (byte) i;
+                a.send(m);
+            }
+            // b reads nothing; its receive window (1 MiB) fills and a keeps the rest buffered.
+            io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() < count * 64L * 1024,
+                    java.time.Duration.ofSeconds(10), "some of a's data in flight");
+            long stalled = -1;
+            for (int i = 0; i < 50 && stalled != a.bufferedAmount(); i++) {
+                stalled = a.bufferedAmount();
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+            assertThat(atB).isEmpty();
+            assertThat(a.bufferedAmount()).as("the sender is held back, not drained").isGreaterThan(2L * 1024 * 1024);
+            b.resumeReading();
+            for (int i = 0; i < count; i++) {
+                byte[] m = (byte[]) atB.poll(10, TimeUnit.SECONDS);
+                assertThat(m).as("message %d", i).isNotNull();
+                assertThat(m[0]).isEqualTo((byte) i);
+            }
+            io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() == 0, java.time.Duration.ofSeconds(10),
+                    "a drained");
+        }
+    }
 }
