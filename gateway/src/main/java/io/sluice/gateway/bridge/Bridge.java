@@ -14,6 +14,10 @@ public interface Bridge {
     /** The name a bridge declaration uses ({@code target}). */
     String name();
 
+    /** Checks a declaration's options (e.g. a callback URL) before any peer uses them; throws a W3C-named error. */
+    default void validate(java.util.Map<String, String> options) {
+    }
+
     /** Called on the peer's event loop when a matching channel opens; must not block. */
-    void attach(ManagedPeer peer, String channelId, RTCDataChannel channel);
+    void attach(ManagedPeer peer, String channelId, RTCDataChannel channel, java.util.Map<String, String> options);
 }

@@ -26,8 +26,15 @@ public class Bridges {
         }
     }
 
-    /** A declaration as the API takes it: a label pattern (regular expression; absent: every channel) and a target. */
-    public record Declaration(String channels, String target) {
+    /**
+     * A declaration as the API takes it: a label pattern (regular expression; absent: every
+     * channel), a target bridge, and its options ({@code url} for {@code http}).
+     */
+    public record Declaration(String channels, String target, String url) {
+
+        public Declaration(String channels, String target) {
+            this(channels, target, null);
+        }
     }
 
     public List<BridgeBinding> resolve(List<Declaration> declarations) {
@@ -52,7 +59,9 @@ public class Bridges {
             } catch (PatternSyntaxException e) {
                 throw new SyntaxError("bridge channels pattern does not compile: " + e.getDescription());
             }
-            out.add(new BridgeBinding(p, b));
+            Map<String, String> options = d.url() == null ? Map.of() : Map.of("url", d.url());
+            b.validate(options);
+            out.add(new BridgeBinding(p, b, options));
         }
         return out;
     }

@@ -20,7 +20,8 @@ public class LoopbackBridge implements Bridge {
     }
 
     @Override
-    public void attach(ManagedPeer peer, String channelId, RTCDataChannel channel) {
+    public void attach(ManagedPeer peer, String channelId, RTCDataChannel channel,
+            java.util.Map<String, String> options) {
         channel.addListener(new DataChannelListener() {
             @Override
             public void onMessage(String text) {

@@ -158,7 +158,7 @@ public final class ManagedPeer {
                 if (c != null) {
                     for (io.sluice.gateway.bridge.BridgeBinding b : bridges) {
                         if (b.matches(c.label())) {
-                            b.bridge().attach(ManagedPeer.this, cid, c);
+                            b.bridge().attach(ManagedPeer.this, cid, c, b.options());
                         }
                     }
                 }
@@ -235,6 +235,11 @@ public final class ManagedPeer {
     /** Counts a message the API sent on one of this peer's channels. */
     public void sent(int bytes) {
         meters.sent(bytes);
+    }
+
+    /** Publishes an event on this peer's stream (bridges report delivery failures this way). */
+    public void publish(String type, Map<String, Object> data) {
+        events.publish(type, data);
     }
 
     /** The channel with this gateway id, or null. */

@@ -1,0 +1,31 @@
+package io.sluice.gateway.bridge;
+
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * {@code sluice.bridges.http.*}: the HTTP callback bridge. The secret signs every callback; it is
+ * never printed ({@link #toString()}).
+ *
+ * @param secret HMAC-SHA256 key of the {@code X-Sluice-Signature} header; empty: callbacks are refused
+ * @param allowedHosts {@code host} or {@code host:port} entries callbacks may go to even when they
+ *     resolve to loopback, link-local or private addresses (refused otherwise: no SSRF)
+ * @param maxAttempts tries per message before it goes to the dead letter (an event)
+ * @param initialBackoff first retry delay, doubled each try with jitter, up to {@code maxBackoff}
+ * @param timeout per request
+ * @param queue messages held per channel before its reading is paused (backpressure)
+ */
+@ConfigurationProperties("sluice.bridges.http")
+public record HttpBridgeProperties(@DefaultValue("") String secret, @DefaultValue List<String> allowedHosts,
+        @DefaultValue("5") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
+        @DefaultValue("5s") Duration maxBackoff, @DefaultValue("10s") Duration timeout,
+        @DefaultValue("64") int queue) {
+
+    @Override
+    public String toString() {
+        return "HttpBridgeProperties[secret=" + (secret.isEmpty() ? "(none)" : "(set)") + ", allowedHosts="
+                + allowedHosts + ", maxAttempts=" + maxAttempts + "]";
+    }
+}

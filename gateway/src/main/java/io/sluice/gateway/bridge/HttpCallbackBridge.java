@@ -1,0 +1,250 @@
+package io.sluice.gateway.bridge;
+
+import io.sluice.gateway.peers.ManagedPeer;
+import io.sluice.peer.api.DataChannelListener;
+import io.sluice.peer.api.RTCDataChannel;
+import io.sluice.peer.api.RTCDataChannelState;
+import io.sluice.peer.api.error.InvalidAccessError;
+import io.sluice.peer.api.error.SyntaxError;
+import io.sluice.peer.api.error.TypeError;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code http}: every message on a bridged channel is POSTed to the declaration's {@code url}, one
+ * at a time per channel (order kept), signed: {@code X-Sluice-Signature: sha256=<hex HMAC-SHA256 of
+ * "<X-Sluice-Timestamp>." + body>}. A 2xx answer's body, if any, goes back on the channel. Failures
+ * are retried with exponential backoff and jitter; a message that still fails after
+ * {@code max-attempts} becomes a {@code deadletter} event on the peer's stream (with its payload), and
+ * the next message goes. While {@code queue} messages wait, the channel's reading is paused, so a
+ * slow or dead target holds the remote sender back through SCTP flow control instead of buffering
+ * without bound. Callback URLs resolving to loopback, link-local or private addresses are refused
+ * unless allowed ({@code allowed-hosts}).
+ */
+@Component
+@EnableConfigurationProperties(HttpBridgeProperties.class)
+public class HttpCallbackBridge implements Bridge, DisposableBean {
+
+    private final HttpBridgeProperties properties;
+    private final HttpClient http;
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "sluice-http-bridge");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public HttpCallbackBridge(HttpBridgeProperties properties) {
+        this.properties = properties;
+        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    @Override
+    public String name() {
+        return "http";
+    }
+
+    @Override
+    public void validate(Map<String, String> options) {
+        if (properties.secret().isEmpty()) {
+            throw new InvalidAccessError("the http bridge has no secret configured (sluice.bridges.http.secret)");
+        }
+        URI uri = parse(options.get("url"));
+        checkTarget(uri);
+    }
+
+    private static URI parse(String url) {
+        if (url == null) {
+            throw new TypeError("the http bridge needs a url");
+        }
+        URI uri;
+        try {
+            uri = URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new SyntaxError("not a URL: " + url);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+            throw new SyntaxError("callback URLs are http(s)://host[:port]/...: " + url);
+        }
+        return uri;
+    }
+
+    /** Refuses loopback, link-local and private targets unless allowed: callbacks must not reach inside. */
+    void checkTarget(URI uri) {
+        String host = uri.getHost();
+        int port = uri.getPort() < 0 ? (uri.getScheme().equalsIgnoreCase("https") ? 443 : 80) : uri.getPort();
+        if (properties.allowedHosts().contains(host) || properties.allowedHosts().contains(host + ":" + port)) {
+            return;
+        }
+        InetAddress[] addresses;
+        try {
+            addresses = InetAddress.getAllByName(host);
+        } catch (UnknownHostException e) {
+            throw new InvalidAccessError("callback host does not resolve: " + host);
+        }
+        for (InetAddress a : addresses) {
+            boolean ula = a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
+            if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
+                    || a.isMulticastAddress() || ula) {
+                throw new InvalidAccessError("callback URL " + uri + " resolves to a local or private address ("
+                        + a.getHostAddress() + "); allow it with sluice.bridges.http.allowed-hosts");
+            }
+        }
+    }
+
+    @Override
+    public void attach(ManagedPeer peer, String channelId, RTCDataChannel channel, Map<String, String> options) {
+        Link link = new Link(peer, channelId, channel, parse(options.get("url")));
+        channel.addListener(new DataChannelListener() {
+            @Override
+            public void onMessage(String text) {
+                link.offer(new Pending(false, text.getBytes(StandardCharsets.UTF_8)));
+            }
+
+            @Override
+            public void onMessage(byte[] data) {
+                link.offer(new Pending(true, data));
+            }
+        });
+    }
+
+    private record Pending(boolean binary, byte[] payload) {
+    }
+
+    /** One channel's ordered delivery: a queue and at most one request in flight. */
+    private final class Link {
+        private final ManagedPeer peer;
+        private final String channelId;
+        private final RTCDataChannel channel;
+        private final URI uri;
+        private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+        private boolean busy;
+        private long seq;
+
+        Link(ManagedPeer peer, String channelId, RTCDataChannel channel, URI uri) {
+            this.peer = peer;
+            this.channelId = channelId;
+            this.channel = channel;
+            this.uri = uri;
+        }
+
+        synchronized void offer(Pending p) {
+            queue.add(p);
+            if (queue.size() >= properties.queue()) {
+                channel.pauseReading();
+            }
+            if (!busy) {
+                busy = true;
+                send(queue.peek(), ++seq, 1);
+            }
+        }
+
+        private void send(Pending p, long n, int attempt) {
+            String ts = Long.toString(System.currentTimeMillis());
+            HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.timeout())
+                    .header("Content-Type", p.binary() ? "application/octet-stream" : "text/plain; charset=utf-8")
+                    .header("X-Sluice-Peer", peer.id())
+                    .header("X-Sluice-Channel", channelId)
+                    .header("X-Sluice-Label", channel.label())
+                    .header("X-Sluice-Seq", Long.toString(n))
+                    .header("X-Sluice-Timestamp", ts)
+                    .header("X-Sluice-Signature", "sha256=" + sign(ts, p.payload()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(p.payload())).build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
+                if (e == null && r.statusCode() / 100 == 2) {
+                    reply(r);
+                    next();
+                } else if (attempt < properties.maxAttempts()) {
+                    long base = Math.min(properties.maxBackoff().toMillis(),
+                            properties.initialBackoff().toMillis() << Math.min(20, attempt - 1));
+                    long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+                    timers.schedule(() -> send(p, n, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                } else {
+                    Map<String, Object> dead = new LinkedHashMap<>();
+                    dead.put("channelId", channelId);
+                    dead.put("label", channel.label());
+                    dead.put("seq", n);
+                    dead.put("attempts", attempt);
+                    dead.put("reason", e != null ? e.toString() : "HTTP " + r.statusCode());
+                    dead.put("binary", p.binary());
+                    dead.put("data", p.binary() ? Base64.getEncoder().encodeToString(p.payload())
+                            : new String(p.payload(), StandardCharsets.UTF_8));
+                    peer.publish("deadletter", dead);
+                    next();
+                }
+            });
+        }
+
+        private void reply(HttpResponse<byte[]> r) {
+            byte[] body = r.body();
+            if (body == null || body.length == 0 || channel.readyState() != RTCDataChannelState.OPEN) {
+                return;
+            }
+            String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            try {
+                if (type.startsWith("text/") || type.contains("json")) {
+                    channel.send(new String(body, StandardCharsets.UTF_8));
+                } else {
+                    channel.send(body);
+                }
+                peer.sent(body.length);
+            } catch (RuntimeException ex) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("channelId", channelId);
+                m.put("reason", "reply not sent: " + ex.getMessage());
+                peer.publish("bridgeerror", m);
+            }
+        }
+
+        private synchronized void next() {
+            queue.poll();
+            if (channel.readingPaused() && queue.size() <= properties.queue() / 2) {
+                channel.resumeReading();
+            }
+            Pending p = queue.peek();
+            if (p == null) {
+                busy = false;
+            } else {
+                send(p, ++seq, 1);
+            }
+        }
+    }
+
+    private String sign(String timestamp, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(properties.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    @Override
+    public void destroy() {
+        timers.shutdownNow();
+    }
+}

@@ -1,0 +1,279 @@
+package io.sluice.gateway.bridge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.sluice.gateway.peers.PeerEvent;
+import io.sluice.gateway.peers.PeerRegistry;
+import io.sluice.peer.api.DataChannelListener;
+import io.sluice.peer.api.PeerConnectionListener;
+import io.sluice.peer.api.PeerConnectionSettings;
+import io.sluice.peer.api.RTCConfiguration;
+import io.sluice.peer.api.RTCDataChannel;
+import io.sluice.peer.api.RTCPeerConnection;
+import io.sluice.peer.api.RTCPeerConnectionIceEvent;
+import io.sluice.peer.api.RTCSessionDescription;
+import io.sluice.peer.interop.Interop;
+import io.sluice.peer.net.AddressFilter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The HTTP callback bridge against a callback server inside the test: signatures, the reply on the
+ * channel, retries, the dead letter, and the refusal of private targets.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1", "sluice.limits.requests-per-second=0",
+    "sluice.bridges.http.secret=s3cret", "sluice.bridges.http.max-attempts=3",
+    "sluice.bridges.http.initial-backoff=50ms"})
+@Timeout(60)
+class HttpCallbackBridgeTest {
+
+    /** What the callback server answers: "ok" echoes "ack:" + body, "flaky" fails twice per message, "down" always 500. */
+    static volatile String mode = "ok";
+    static final AtomicInteger failures = new AtomicInteger();
+    static final List<String> seen = new CopyOnWriteArrayList<>();
+    static final AtomicInteger badSignatures = new AtomicInteger();
+    static HttpServer server;
+    static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
+
+    @DynamicPropertySource
+    static void callbackServer(DynamicPropertyRegistry registry) throws Exception {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/hook", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String ts = ex.getRequestHeaders().getFirst("X-Sluice-Timestamp");
+            String sig = ex.getRequestHeaders().getFirst("X-Sluice-Signature");
+            if (!("sha256=" + hmac(ts, body)).equals(sig)) {
+                badSignatures.incrementAndGet();
+            }
+            seen.add(ex.getRequestHeaders().getFirst("X-Sluice-Seq") + ":" + new String(body, StandardCharsets.UTF_8));
+            if (mode.equals("blocked")) {
+                try {
+                    gate.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            int status = 200;
+            if (mode.equals("down") || (mode.equals("flaky") && failures.incrementAndGet() % 3 != 0)) {
+                status = 500;
+            }
+            byte[] reply = status == 200 ? ("ack:" + new String(body, StandardCharsets.UTF_8)).getBytes(
+                    StandardCharsets.UTF_8) : new byte[0];
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.sendResponseHeaders(status, reply.length == 0 ? -1 : reply.length);
+            if (reply.length > 0) {
+                ex.getResponseBody().write(reply);
+            }
+            ex.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
+        server.start();
+        registry.add("sluice.bridges.http.allowed-hosts", () -> "127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+    }
+
+    static String hmac(String ts, byte[] body) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((ts + ".").getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    PeerRegistry registry;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    private HttpResponse<String> call(String method, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A peer-core remote connected to a gateway peer whose channel "cb" is bridged to the callback server. */
+    private record Session(String peerId, RTCPeerConnection remote, RTCDataChannel channel,
+            LinkedBlockingQueue<String> replies) {
+    }
+
+    private Session connect() throws Exception {
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        HttpResponse<String> created = call("POST", "/v1/peers",
+                "{\"bridges\":[{\"channels\":\"cb\",\"target\":\"http\",\"url\":\"" + url + "\"}]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String id = json.readTree(created.body()).get("id").asString();
+        RTCPeerConnection remote = new RTCPeerConnection(RTCConfiguration.defaults(), PeerConnectionSettings
+                .defaults().withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
+        CompletableFuture<Void> gathered = new CompletableFuture<>();
+        remote.addListener(new PeerConnectionListener() {
+            @Override
+            public void onIceCandidate(RTCPeerConnectionIceEvent e) {
+                if (e.candidate() == null) {
+                    gathered.complete(null);
+                }
+            }
+        });
+        LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
+        CompletableFuture<Void> open = new CompletableFuture<>();
+        RTCDataChannel ch = remote.createDataChannel("cb", null, new DataChannelListener() {
+            @Override
+            public void onOpen() {
+                open.complete(null);
+            }
+
+            @Override
+            public void onMessage(String text) {
+                replies.add(text);
+            }
+        });
+        remote.setLocalDescription().get(5, TimeUnit.SECONDS);
+        gathered.get(10, TimeUnit.SECONDS);
+        String offer = json.writeValueAsString(java.util.Map.of("type", "offer", "sdp", remote.localDescription().sdp()));
+        assertThat(call("PUT", "/v1/peers/" + id + "/remote-description", offer).statusCode()).isEqualTo(200);
+        assertThat(call("PUT", "/v1/peers/" + id + "/local-description", null).statusCode()).isEqualTo(200);
+        registry.get(id, null).gatheringComplete().get(10, TimeUnit.SECONDS);
+        JsonNode state = json.readTree(call("GET", "/v1/peers/" + id, null).body());
+        remote.setRemoteDescription(RTCSessionDescription.answer(state.get("localDescription").get("sdp").asString()))
+                .get(5, TimeUnit.SECONDS);
+        open.get(20, TimeUnit.SECONDS);
+        return new Session(id, remote, ch, replies);
+    }
+
+    private void close(Session s) throws Exception {
+        s.remote().close();
+        call("DELETE", "/v1/peers/" + s.peerId(), null);
+    }
+
+    @Test
+    void messagesArePostedSignedInOrderAndTheReplyComesBack() throws Exception {
+        mode = "ok";
+        seen.clear();
+        Session s = connect();
+        try {
+            for (int i = 0; i < 5; i++) {
+                s.channel().send("m" + i);
+            }
+            for (int i = 0; i < 5; i++) {
+                assertThat(s.replies().poll(10, TimeUnit.SECONDS)).isEqualTo("ack:m" + i);
+            }
+            assertThat(seen).containsExactly("1:m0", "2:m1", "3:m2", "4:m3", "5:m4");
+            assertThat(badSignatures.get()).isZero();
+        } finally {
+            close(s);
+        }
+    }
+
+    @Test
+    void failuresAreRetriedThenDeadLettered() throws Exception {
+        mode = "flaky";
+        failures.set(0);
+        seen.clear();
+        Session s = connect();
+        try {
+            s.channel().send("retry-me");
+            assertThat(s.replies().poll(10, TimeUnit.SECONDS)).isEqualTo("ack:retry-me");
+            assertThat(seen).containsExactly("1:retry-me", "1:retry-me", "1:retry-me");
+
+            mode = "down";
+            s.channel().send("lost-cause");
+            Interop.waitFor(() -> registry.get(s.peerId(), null).events().recent().stream()
+                    .anyMatch(e -> e.type().equals("deadletter")), Duration.ofSeconds(10), "a deadletter event");
+            PeerEvent dead = registry.get(s.peerId(), null).events().recent().stream()
+                    .filter(e -> e.type().equals("deadletter")).findFirst().orElseThrow();
+            assertThat(dead.data()).containsEntry("data", "lost-cause").containsEntry("attempts", 3)
+                    .containsEntry("label", "cb");
+            // Order is kept: the next message goes after the dead one.
+            mode = "ok";
+            s.channel().send("after");
+            assertThat(s.replies().poll(10, TimeUnit.SECONDS)).isEqualTo("ack:after");
+        } finally {
+            close(s);
+        }
+    }
+
+    @Test
+    void aBlockedTargetHoldsTheRemoteSenderBackAndNothingIsLost() throws Exception {
+        mode = "blocked";
+        gate = new java.util.concurrent.CountDownLatch(1);
+        seen.clear();
+        Session s = connect();
+        try {
+            int count = 200;
+            byte[] filler = new byte[16 * 1024];
+            java.util.Arrays.fill(filler, (byte) 'x');
+            for (int i = 0; i < count; i++) {
+                s.channel().send(i + ":" + new String(filler, StandardCharsets.US_ASCII));
+            }
+            // The target answers nothing: the bridge queues, pauses the channel, SCTP's window shuts,
+            // and the remote keeps the rest in its own buffer.
+            Interop.waitFor(() -> s.channel().bufferedAmount() > 1024 * 1024, Duration.ofSeconds(10),
+                    "the remote's bufferedAmount growing");
+            assertThat(seen.size()).isLessThanOrEqualTo(1);
+            long before = s.channel().bufferedAmount();
+            gate.countDown();
+            mode = "ok";
+            Interop.waitFor(() -> seen.size() >= count, Duration.ofSeconds(30), "every message delivered");
+            for (int i = 0; i < count; i++) {
+                assertThat(seen.get(i)).startsWith((i + 1) + ":" + i + ":");
+            }
+            Interop.waitFor(() -> s.channel().bufferedAmount() == 0, Duration.ofSeconds(10), "the remote drained");
+            assertThat(before).isGreaterThan(0);
+        } finally {
+            gate.countDown();
+            mode = "ok";
+            close(s);
+        }
+    }
+
+    @Test
+    void privateAndLoopbackTargetsAreRefused() throws Exception {
+        for (String url : new String[] {"http://127.0.0.1:1/hook", "http://10.1.2.3/hook", "http://[::1]:8080/",
+            "http://169.254.169.254/latest"}) {
+            HttpResponse<String> r = call("POST", "/v1/peers",
+                    "{\"bridges\":[{\"target\":\"http\",\"url\":\"" + url + "\"}]}");
+            assertThat(r.statusCode()).as(url).isEqualTo(400);
+            assertThat(json.readTree(r.body()).get("name").asString()).isEqualTo("InvalidAccessError");
+        }
+        HttpResponse<String> notHttp = call("POST", "/v1/peers", "{\"bridges\":[{\"target\":\"http\",\"url\":\"ftp://x/\"}]}");
+        assertThat(json.readTree(notHttp.body()).get("name").asString()).isEqualTo("SyntaxError");
+    }
+}
