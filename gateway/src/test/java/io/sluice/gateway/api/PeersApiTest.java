@@ -144,7 +144,12 @@ class PeersApiTest {
             assertThat(state.get("canTrickleIceCandidates").asBoolean()).isTrue();
             assertThat(state.get("sctp").get("state").asString()).isIn("connecting", "connected");
             assertThat(state.get("sctp").get("maxMessageSize").asLong()).isEqualTo(262144);
-            JsonNode stats = ok(call("GET", "/v1/peers/" + id + "/stats", null, null), 200);
+            // The remote's channel opens just after the connection does: poll until its stats exist.
+            JsonNode stats;
+            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            do {
+                stats = ok(call("GET", "/v1/peers/" + id + "/stats", null, null), 200);
+            } while (!stats.findValuesAsString("type").contains("data-channel") && System.nanoTime() < deadline);
             assertThat(stats.findValuesAsString("type")).contains("peer-connection", "transport", "candidate-pair",
                     "local-candidate", "remote-candidate", "certificate", "data-channel");
             JsonNode list = ok(call("GET", "/v1/peers", null, null), 200);
