@@ -46,9 +46,13 @@ public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limit
      * @param interfaces network interface names to gather on (with or instead of addresses)
      * @param loopback also gather on loopback addresses (for local tests and demos)
      * @param gatheringTimeout how long the one-call (WHIP) form waits for gathering to complete
+     * @param advertisedAddresses 1:1 NAT: {@code local=public} pairs; host candidates on a local
+     *     address are signalled with the public one (same port), e.g. a pod's address and its
+     *     node's public address
      */
     public record Ice(@DefaultValue List<String> addresses, @DefaultValue List<String> interfaces,
-            @DefaultValue("false") boolean loopback, @DefaultValue("5s") Duration gatheringTimeout) {
+            @DefaultValue("false") boolean loopback, @DefaultValue("5s") Duration gatheringTimeout,
+            @DefaultValue List<String> advertisedAddresses) {
     }
 
     /**

@@ -49,7 +49,8 @@ public class PeerRegistry implements DisposableBean {
         this.meters = new PeerMeters(meterRegistry);
         AddressFilter filter = addressFilter(properties.ice());
         PeerConnectionSettings s = PeerConnectionSettings.defaults().withAddressFilter(filter)
-                .withSocketBufferBytes(properties.udp().socketBufferBytes());
+                .withSocketBufferBytes(properties.udp().socketBufferBytes())
+                .withAdvertised(advertised(properties.ice().advertisedAddresses()));
         if (properties.udp().shared()) {
             List<InetAddress> addresses = HostAddresses.enumerate(filter);
             if (addresses.isEmpty()) {
@@ -63,6 +64,23 @@ public class PeerRegistry implements DisposableBean {
             this.sharedPort = null;
         }
         this.settings = s;
+    }
+
+    static Map<InetAddress, InetAddress> advertised(List<String> pairs) {
+        Map<InetAddress, InetAddress> out = new java.util.LinkedHashMap<>();
+        for (String pair : pairs) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException("sluice.ice.advertised-addresses: expected local=public, got " + pair);
+            }
+            try {
+                out.put(InetAddress.getByName(pair.substring(0, eq).trim()),
+                        InetAddress.getByName(pair.substring(eq + 1).trim()));
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException("sluice.ice.advertised-addresses: not an address in " + pair, e);
+            }
+        }
+        return out;
     }
 
     /** The shared UDP port, or null in per-peer mode. */

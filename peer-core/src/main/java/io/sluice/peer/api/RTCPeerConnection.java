@@ -1213,7 +1213,14 @@ public final class RTCPeerConnection implements AutoCloseable {
         }
 
         @Override
-        public void onLocalCandidate(Candidate c) {
+        public void onLocalCandidate(Candidate found) {
+            Candidate c = found;
+            java.net.InetAddress advertised = c.type() == io.sluice.peer.ice.CandidateType.HOST
+                    && c.address().getAddress() != null ? settings.advertised().get(c.address().getAddress()) : null;
+            if (advertised != null) {
+                // 1:1 NAT: the remote reaches this socket at the public address, same port.
+                c = c.withAddress(new InetSocketAddress(advertised, c.address().getPort()));
+            }
             if (configuration.iceTransportPolicy() == RTCIceTransportPolicy.RELAY
                     && c.type() != io.sluice.peer.ice.CandidateType.RELAY) {
                 return;

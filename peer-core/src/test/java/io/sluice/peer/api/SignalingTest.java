@@ -360,4 +360,22 @@ class SignalingTest {
                 .isInstanceOf(InvalidAccessError.class);
         assertThat(RTCCertificate.fromPem(ec.toPem()).getFingerprints()).isEqualTo(ec.getFingerprints());
     }
+
+    @Test
+    void advertisedAddressesReplaceHostCandidates() throws Exception {
+        java.net.InetAddress publicAddress = java.net.InetAddress.getByName("203.0.113.7");
+        RTCPeerConnection a = new RTCPeerConnection(RTCConfiguration.defaults(), settings.withAdvertised(
+                java.util.Map.of(InetAddress.getLoopbackAddress(), publicAddress)));
+        opened.add(a);
+        PeerPair.Recorder r = new PeerPair.Recorder();
+        a.addListener(r);
+        a.createDataChannel("x");
+        await(a.setLocalDescription());
+        waitFor(() -> r.events.contains("icecandidate:null"));
+        int port = a.localSocketAddresses().get(0).getPort();
+        assertThat(r.candidates.stream().filter(c -> !c.candidate().isEmpty())).singleElement().satisfies(c ->
+                assertThat(c.candidate()).contains(" 203.0.113.7 " + port + " typ host"));
+        assertThat(a.localDescription().sdp()).contains("203.0.113.7 " + port + " typ host")
+                .doesNotContain("127.0.0.1 " + port);
+    }
 }
