@@ -107,9 +107,11 @@ class KubernetesManifestsTest {
         assertThat((String) at(container(), "readinessProbe", "httpGet", "path"))
                 .isEqualTo("/actuator/health/readiness");
         assertThat((String) at(container(), "livenessProbe", "httpGet", "port")).isEqualTo("http");
-        // Longer than Spring's default shutdown phase timeout (30 s), so shutdown completes.
-        assertThat((Integer) at(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds"))
-                .isGreaterThan(30);
+        // Longer than the drain period plus shutdown, so owners get their whole grace period.
+        int grace = at(deployment, "spec", "template", "spec", "terminationGracePeriodSeconds");
+        java.time.Duration drain = java.time.Duration.parse("PT" + configMapProperties()
+                .getProperty("sluice.timeouts.drain").toUpperCase());
+        assertThat(grace).isGreaterThan((int) drain.toSeconds() + 5);
     }
 
     @Test

@@ -36,8 +36,12 @@ public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limit
     /**
      * @param connect a peer that has not connected this long after it was created is closed
      * @param disconnected a peer that stays disconnected (or failed) this long is closed
+     * @param drain when the instance stops, how long its peers' owners have after the
+     *     {@code draining} event before the peers are closed; keep it below the platform's
+     *     shutdown grace period (Kubernetes terminationGracePeriodSeconds)
      */
-    public record Timeouts(@DefaultValue("60s") Duration connect, @DefaultValue("30s") Duration disconnected) {
+    public record Timeouts(@DefaultValue("60s") Duration connect, @DefaultValue("30s") Duration disconnected,
+            @DefaultValue("20s") Duration drain) {
     }
 
     /**

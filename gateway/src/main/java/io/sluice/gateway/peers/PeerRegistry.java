@@ -115,6 +115,10 @@ public class PeerRegistry implements DisposableBean {
      * @throws LimitExceededException when the instance holds {@code sluice.limits.max-peers} already
      */
     public ManagedPeer create(RTCConfiguration configuration, Map<String, String> metadata, String owner) {
+        if (draining) {
+            throw new LimitExceededException("this instance is draining (shutting down); create the peer elsewhere",
+                    503);
+        }
         if (count.incrementAndGet() > properties.limits().maxPeers()) {
             count.decrementAndGet();
             throw new LimitExceededException("this gateway holds " + properties.limits().maxPeers()
@@ -219,6 +223,45 @@ public class PeerRegistry implements DisposableBean {
 
     public int size() {
         return count.get();
+    }
+
+    private volatile boolean draining;
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /**
+     * Graceful drain, when the application context starts closing (before the web server and the
+     * event streams stop): the instance refuses new peers (503) and reports itself not ready, tells
+     * every peer's owner (a {@code draining} event with the deadline), waits
+     * {@code sluice.timeouts.drain} or until its peers are gone, then closes what is left.
+     */
+    @org.springframework.context.event.EventListener
+    public void drain(org.springframework.context.event.ContextClosedEvent event) {
+        if (event.getApplicationContext().getParent() != null || draining) {
+            return;
+        }
+        draining = true;
+        org.springframework.boot.availability.AvailabilityChangeEvent.publish(event.getApplicationContext(), this,
+                org.springframework.boot.availability.ReadinessState.REFUSING_TRAFFIC);
+        java.time.Duration grace = properties.timeouts().drain();
+        long deadline = System.currentTimeMillis() + grace.toMillis();
+        for (ManagedPeer p : peers.values()) {
+            p.publish("draining", Map.of("deadline", deadline, "reason", "the gateway instance is stopping"));
+        }
+        long end = System.nanoTime() + grace.toNanos();
+        while (!peers.isEmpty() && System.nanoTime() < end) {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (ManagedPeer p : List.copyOf(peers.values())) {
+            remove(p, "the gateway instance stopped (drain period over)");
+        }
     }
 
     @Override

@@ -31,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 /** The REST API over real HTTP, with a peer-core peer as the remote end over loopback. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1",
-            "sluice.limits.requests-per-second=0"})
+            "sluice.limits.requests-per-second=0", "sluice.timeouts.drain=1s"})
 @Timeout(60)
 class PeersApiTest {
 

@@ -38,7 +38,7 @@ import tools.jackson.databind.node.ObjectNode;
 /** The WebSocket protocol: requests by id, results and errors, events pushed; one socket, one peer here. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1",
-            "sluice.limits.requests-per-second=0"})
+            "sluice.limits.requests-per-second=0", "sluice.timeouts.drain=1s"})
 @Timeout(60)
 class WebSocketApiTest {
 

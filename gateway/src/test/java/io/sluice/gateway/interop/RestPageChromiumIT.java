@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * negotiates with trickle and opens a data channel. The test reads the server side through the
  * peer's event stream and the WebSocket, and answers through the REST send operation.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "sluice.timeouts.drain=1s")
 class RestPageChromiumIT {
 
     private static NetNamespace ns;
