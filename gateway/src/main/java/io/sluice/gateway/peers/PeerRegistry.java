@@ -174,6 +174,9 @@ public class PeerRegistry implements DisposableBean {
             p.pc().close();
             p.events().publish("closed", java.util.Map.of("reason", reason));
             log.info("peer {} closed: {}", p.id(), reason);
+            synchronized (drained) {
+                drained.notifyAll();
+            }
         }
     }
 
@@ -226,6 +229,8 @@ public class PeerRegistry implements DisposableBean {
     }
 
     private volatile boolean draining;
+    /** Notified whenever a peer is removed, so the drain ends as soon as the last owner has left. */
+    private final Object drained = new Object();
 
     public boolean draining() {
         return draining;
@@ -251,12 +256,15 @@ public class PeerRegistry implements DisposableBean {
             p.publish("draining", Map.of("deadline", deadline, "reason", "the gateway instance is stopping"));
         }
         long end = System.nanoTime() + grace.toNanos();
-        while (!peers.isEmpty() && System.nanoTime() < end) {
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        synchronized (drained) {
+            long left;
+            while (!peers.isEmpty() && (left = end - System.nanoTime()) > 0) {
+                try {
+                    drained.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         for (ManagedPeer p : List.copyOf(peers.values())) {

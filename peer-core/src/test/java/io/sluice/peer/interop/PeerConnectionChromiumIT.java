@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -85,19 +84,19 @@ class PeerConnectionChromiumIT {
         return cur;
     }
 
-    /** Chromium offers (with its data channel), peer-core answers; candidates trickle both ways. */
-    private void chromiumOffers(ChromiumBrowser browser) throws Exception {
+    /** A peer in the page with a data channel, ready to offer. */
+    private static String chromiumPeerWithChannel(ChromiumBrowser browser) {
         String name = "c" + NAMES.incrementAndGet();
         browser.createPeer(name);
         browser.createDataChannel(name, "chat", null);
+        return name;
+    }
+
+    /** Chromium offers (with its data channel), peer-core answers; candidates trickle both ways. */
+    private void chromiumOffers(ChromiumBrowser browser) throws Exception {
+        String name = chromiumPeerWithChannel(browser);
         try (Ours ours = new Ours(settings)) {
-            String offer = browser.setLocalDescription(name, null);
-            ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
-            ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-            browser.setRemoteDescription(name, json(ours.pc.localDescription()));
-            CompletableFuture<Void> both = ours.connected.thenRun(() -> { });
-            trickle(browser, name, ours, both);
-            ours.connected.get(CONNECT.toSeconds(), TimeUnit.SECONDS);
+            Signaling.chromiumOffers(browser, name, ours);
             assertThat(ours.pc.dtlsTransportState()).isEqualTo(RTCDtlsTransportState.CONNECTED);
             assertChromiumConnected(browser, name);
             assertThat(ours.states).containsExactly("connecting", "connected");
@@ -110,12 +109,7 @@ class PeerConnectionChromiumIT {
         browser.createPeer(name);
         try (Ours ours = new Ours(settings)) {
             ours.pc.createDataChannel("chat");
-            ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-            browser.setRemoteDescription(name, json(ours.pc.localDescription()));
-            String answer = browser.setLocalDescription(name, null);
-            ours.pc.setRemoteDescription(description(answer)).get(5, TimeUnit.SECONDS);
-            trickle(browser, name, ours, ours.connected);
-            ours.connected.get(CONNECT.toSeconds(), TimeUnit.SECONDS);
+            Signaling.peerCoreOffers(browser, name, ours);
             assertChromiumConnected(browser, name);
             assertThat(ours.states).containsExactly("connecting", "connected");
         }
@@ -169,9 +163,7 @@ class PeerConnectionChromiumIT {
 
     @Test
     void wrongFingerprintInOurAnswerFailsBothSides() throws Exception {
-        String name = "c" + NAMES.incrementAndGet();
-        mdnsBrowser.createPeer(name);
-        mdnsBrowser.createDataChannel(name, "chat", null);
+        String name = chromiumPeerWithChannel(mdnsBrowser);
         try (Ours ours = new Ours(settings)) {
             String offer = mdnsBrowser.setLocalDescription(name, null);
             ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
@@ -188,9 +180,7 @@ class PeerConnectionChromiumIT {
 
     @Test
     void wrongFingerprintInChromiumOfferFailsBothSides() throws Exception {
-        String name = "c" + NAMES.incrementAndGet();
-        mdnsBrowser.createPeer(name);
-        mdnsBrowser.createDataChannel(name, "chat", null);
+        String name = chromiumPeerWithChannel(mdnsBrowser);
         try (Ours ours = new Ours(settings)) {
             RTCSessionDescription offer = description(mdnsBrowser.setLocalDescription(name, null));
             ours.pc.setRemoteDescription(new RTCSessionDescription(offer.type(), wrongFingerprint(offer.sdp())))
@@ -200,21 +190,18 @@ class PeerConnectionChromiumIT {
             trickle(mdnsBrowser, name, ours, ours.failed);
             ours.failed.get(CONNECT.toSeconds(), TimeUnit.SECONDS);
             mdnsBrowser.waitForState(name, "connectionstatechange", "failed", CONNECT);
+            // Our side is the one that refused the certificate.
+            assertThat(ours.pc.dtlsTransportState()).isEqualTo(RTCDtlsTransportState.FAILED);
+            assertThat(ours.pc.connectionState()).isEqualTo(io.sluice.peer.api.RTCPeerConnectionState.FAILED);
         }
     }
 
     @Test
     void closeOnOurSideIsSeenByChromium() throws Exception {
-        String name = "c" + NAMES.incrementAndGet();
-        mdnsBrowser.createPeer(name);
-        mdnsBrowser.createDataChannel(name, "chat", null);
+        String name = chromiumPeerWithChannel(mdnsBrowser);
         Ours ours = new Ours(settings);
         try {
-            String offer = mdnsBrowser.setLocalDescription(name, null);
-            ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
-            ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-            mdnsBrowser.setRemoteDescription(name, json(ours.pc.localDescription()));
-            trickle(mdnsBrowser, name, ours, ours.connected);
+            Signaling.chromiumOffers(mdnsBrowser, name, ours);
             assertChromiumConnected(mdnsBrowser, name);
         } finally {
             ours.close();
@@ -226,16 +213,9 @@ class PeerConnectionChromiumIT {
 
     @Test
     void closeOnChromiumSideIsSeenByUs() throws Exception {
-        String name = "c" + NAMES.incrementAndGet();
-        mdnsBrowser.createPeer(name);
-        mdnsBrowser.createDataChannel(name, "chat", null);
+        String name = chromiumPeerWithChannel(mdnsBrowser);
         try (Ours ours = new Ours(settings)) {
-            String offer = mdnsBrowser.setLocalDescription(name, null);
-            ours.pc.setRemoteDescription(description(offer)).get(5, TimeUnit.SECONDS);
-            ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-            mdnsBrowser.setRemoteDescription(name, json(ours.pc.localDescription()));
-            trickle(mdnsBrowser, name, ours, ours.connected);
-            ours.connected.get(CONNECT.toSeconds(), TimeUnit.SECONDS);
+            Signaling.chromiumOffers(mdnsBrowser, name, ours);
             mdnsBrowser.eval("sluice.close(arguments[0]);", name);
             Interop.waitFor(() -> ours.pc.dtlsTransportState() == RTCDtlsTransportState.CLOSED, CONNECT,
                     "our DTLS transport closed by Chromium's close_notify");
