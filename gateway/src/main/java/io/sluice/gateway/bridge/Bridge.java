@@ -18,6 +18,37 @@ public interface Bridge {
     default void validate(java.util.Map<String, String> options) {
     }
 
+    /** Whether the bridge can carry a peer's events ({@code events: true} in a declaration). */
+    default boolean carriesEvents() {
+        return false;
+    }
+
+    /** Starts carrying the peer's events (those already logged first); must not block. */
+    default void attachEvents(ManagedPeer peer, java.util.Map<String, String> options) {
+        throw new io.sluice.peer.api.error.NotSupportedError("the " + name() + " bridge does not carry peer events");
+    }
+
     /** Called on the peer's event loop when a matching channel opens; must not block. */
     void attach(ManagedPeer peer, String channelId, RTCDataChannel channel, java.util.Map<String, String> options);
+
+    /** A listener handing every message to {@code sink} as (binary?, payload bytes; text as UTF-8). */
+    static io.sluice.peer.api.DataChannelListener payloads(PayloadSink sink) {
+        return new io.sluice.peer.api.DataChannelListener() {
+            @Override
+            public void onMessage(String text) {
+                sink.accept(false, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void onMessage(byte[] data) {
+                sink.accept(true, data);
+            }
+        };
+    }
+
+    /** Where {@link #payloads} delivers. */
+    @FunctionalInterface
+    interface PayloadSink {
+        void accept(boolean binary, byte[] payload);
+    }
 }

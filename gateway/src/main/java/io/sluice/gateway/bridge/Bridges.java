@@ -28,12 +28,18 @@ public class Bridges {
 
     /**
      * A declaration as the API takes it: a label pattern (regular expression; absent: every
-     * channel), a target bridge, and its options ({@code url} for {@code http}).
+     * channel, or none when the declaration carries events), a target bridge, its options
+     * ({@code url} for {@code http}, {@code topic} for {@code kafka}), and whether the peer's
+     * events go to the target too.
      */
-    public record Declaration(String channels, String target, String url) {
+    public record Declaration(String channels, String target, String url, String topic, Boolean events) {
 
         public Declaration(String channels, String target) {
-            this(channels, target, null);
+            this(channels, target, null, null, null);
+        }
+
+        public Declaration(String channels, String target, String url) {
+            this(channels, target, url, null, null);
         }
     }
 
@@ -53,15 +59,25 @@ public class Bridges {
             if (b == null) {
                 throw new NotSupportedError("no bridge named '" + d.target() + "'; this gateway has " + byName.keySet());
             }
+            boolean events = Boolean.TRUE.equals(d.events());
+            if (events && !b.carriesEvents()) {
+                throw new NotSupportedError("the " + d.target() + " bridge does not carry peer events");
+            }
             Pattern p;
             try {
-                p = Pattern.compile(d.channels() == null ? ".*" : d.channels());
+                p = Pattern.compile(d.channels() == null ? (events ? "(?!)" : ".*") : d.channels());
             } catch (PatternSyntaxException e) {
                 throw new SyntaxError("bridge channels pattern does not compile: " + e.getDescription());
             }
-            Map<String, String> options = d.url() == null ? Map.of() : Map.of("url", d.url());
+            Map<String, String> options = new TreeMap<>();
+            if (d.url() != null) {
+                options.put("url", d.url());
+            }
+            if (d.topic() != null) {
+                options.put("topic", d.topic());
+            }
             b.validate(options);
-            out.add(new BridgeBinding(p, b, options));
+            out.add(new BridgeBinding(p, b, Map.copyOf(options), events));
         }
         return out;
     }

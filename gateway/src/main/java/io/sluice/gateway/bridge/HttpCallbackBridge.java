@@ -1,7 +1,6 @@
 package io.sluice.gateway.bridge;
 
 import io.sluice.gateway.peers.ManagedPeer;
-import io.sluice.peer.api.DataChannelListener;
 import io.sluice.peer.api.RTCDataChannel;
 import io.sluice.peer.api.RTCDataChannelState;
 import io.sluice.peer.api.error.InvalidAccessError;
@@ -37,7 +36,7 @@ import org.springframework.stereotype.Component;
  * "<X-Sluice-Timestamp>." + body>}. A 2xx answer's body, if any, goes back on the channel. Failures
  * are retried with exponential backoff and jitter; a message that still fails after
  * {@code max-attempts} becomes a {@code deadletter} event on the peer's stream (with its payload), and
- * the next message goes. While {@code queue} messages wait, the channel's reading is paused, so a
+ * the next message goes; with Kafka on, it also goes to the dead-letter topic. While {@code queue} messages wait, the channel's reading is paused, so a
  * slow or dead target holds the remote sender back through SCTP flow control instead of buffering
  * without bound. Callback URLs resolving to loopback, link-local or private addresses are refused
  * unless allowed ({@code allowed-hosts}).
@@ -54,8 +53,12 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         return t;
     });
 
-    public HttpCallbackBridge(HttpBridgeProperties properties) {
+    private final org.springframework.beans.factory.ObjectProvider<io.sluice.gateway.kafka.KafkaService> kafka;
+
+    public HttpCallbackBridge(HttpBridgeProperties properties,
+            org.springframework.beans.factory.ObjectProvider<io.sluice.gateway.kafka.KafkaService> kafka) {
         this.properties = properties;
+        this.kafka = kafka;
         this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -117,17 +120,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
     @Override
     public void attach(ManagedPeer peer, String channelId, RTCDataChannel channel, Map<String, String> options) {
         Link link = new Link(peer, channelId, channel, parse(options.get("url")));
-        channel.addListener(new DataChannelListener() {
-            @Override
-            public void onMessage(String text) {
-                link.offer(new Pending(false, text.getBytes(StandardCharsets.UTF_8)));
-            }
-
-            @Override
-            public void onMessage(byte[] data) {
-                link.offer(new Pending(true, data));
-            }
-        });
+        channel.addListener(Bridge.payloads((binary, payload) -> link.offer(new Pending(binary, payload))));
     }
 
     private record Pending(boolean binary, byte[] payload) {
@@ -192,9 +185,35 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                     dead.put("data", p.binary() ? Base64.getEncoder().encodeToString(p.payload())
                             : new String(p.payload(), StandardCharsets.UTF_8));
                     peer.publish("deadletter", dead);
+                    deadLetterToKafka(p, n, (String) dead.get("reason"));
                     next();
                 }
             });
+        }
+
+        /** With Kafka on, the dead letter also goes to the dead-letter topic (the event says it either way). */
+        private void deadLetterToKafka(Pending p, long n, String reason) {
+            io.sluice.gateway.kafka.KafkaService k = kafka.getIfAvailable();
+            if (k == null) {
+                return;
+            }
+            var h = new org.apache.kafka.common.header.internals.RecordHeaders();
+            io.sluice.gateway.kafka.SluiceHeaders.put(h, io.sluice.gateway.kafka.SluiceHeaders.PEER, peer.id());
+            io.sluice.gateway.kafka.SluiceHeaders.put(h, io.sluice.gateway.kafka.SluiceHeaders.CHANNEL, channelId);
+            io.sluice.gateway.kafka.SluiceHeaders.put(h, io.sluice.gateway.kafka.SluiceHeaders.LABEL, channel.label());
+            io.sluice.gateway.kafka.SluiceHeaders.put(h, io.sluice.gateway.kafka.SluiceHeaders.TYPE,
+                    p.binary() ? "binary" : "text");
+            io.sluice.gateway.kafka.SluiceHeaders.put(h, io.sluice.gateway.kafka.SluiceHeaders.SEQ, Long.toString(n));
+            io.sluice.gateway.kafka.SluiceHeaders.put(h, io.sluice.gateway.kafka.SluiceHeaders.ERROR,
+                    "callback " + uri + ": " + reason);
+            k.send(new org.apache.kafka.clients.producer.ProducerRecord<>(k.properties().topics().deadLetter(), null,
+                    peer.id(), p.payload(), h), (md, e) -> {
+                        if (e != null) {
+                            org.slf4j.LoggerFactory.getLogger(HttpCallbackBridge.class).error(
+                                    "dead letter of peer {} channel {} seq {} not written to Kafka: {}", peer.id(),
+                                    channelId, n, e.toString());
+                        }
+                    });
         }
 
         private void reply(HttpResponse<byte[]> r) {

@@ -267,6 +267,11 @@ public final class ManagedPeer {
     /** The bridges this peer's channels are attached to when they open, by label. */
     public void bridges(List<io.sluice.gateway.bridge.BridgeBinding> bindings) {
         this.bridges = List.copyOf(bindings);
+        for (io.sluice.gateway.bridge.BridgeBinding b : bindings) {
+            if (b.events()) {
+                b.bridge().attachEvents(this, b.options());
+            }
+        }
     }
 
     /** Per-peer limits within the gateway's (null: the gateway's). */

@@ -50,7 +50,7 @@ public class PeerRegistry implements DisposableBean {
         AddressFilter filter = addressFilter(properties.ice());
         PeerConnectionSettings s = PeerConnectionSettings.defaults().withAddressFilter(filter)
                 .withSocketBufferBytes(properties.udp().socketBufferBytes())
-                .withAdvertised(advertised(properties.ice().advertisedAddresses()));
+                .withAdvertised(advertised(properties.ice().advertisedAddresses(), filter));
         if (properties.udp().shared()) {
             List<InetAddress> addresses = HostAddresses.enumerate(filter);
             if (addresses.isEmpty()) {
@@ -66,7 +66,11 @@ public class PeerRegistry implements DisposableBean {
         this.settings = s;
     }
 
-    static Map<InetAddress, InetAddress> advertised(List<String> pairs) {
+    /**
+     * {@code local=public} pairs; {@code *=public} maps every gathered address of the public one's
+     * family (a container that does not know its own address beforehand).
+     */
+    static Map<InetAddress, InetAddress> advertised(List<String> pairs, AddressFilter filter) {
         Map<InetAddress, InetAddress> out = new java.util.LinkedHashMap<>();
         for (String pair : pairs) {
             int eq = pair.indexOf('=');
@@ -74,8 +78,17 @@ public class PeerRegistry implements DisposableBean {
                 throw new IllegalArgumentException("sluice.ice.advertised-addresses: expected local=public, got " + pair);
             }
             try {
-                out.put(InetAddress.getByName(pair.substring(0, eq).trim()),
-                        InetAddress.getByName(pair.substring(eq + 1).trim()));
+                InetAddress pub = InetAddress.getByName(pair.substring(eq + 1).trim());
+                String local = pair.substring(0, eq).trim();
+                if (local.equals("*")) {
+                    for (InetAddress a : HostAddresses.enumerate(filter)) {
+                        if (a.getClass() == pub.getClass()) {
+                            out.putIfAbsent(a, pub);
+                        }
+                    }
+                    continue;
+                }
+                out.put(InetAddress.getByName(local), pub);
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException("sluice.ice.advertised-addresses: not an address in " + pair, e);
             }
@@ -151,6 +164,11 @@ public class PeerRegistry implements DisposableBean {
             throw new PeerNotFoundException(id);
         }
         return p;
+    }
+
+    /** The peer with this id whoever owns it, or null: for bridges, whose backends are trusted by configuration. */
+    public ManagedPeer find(String id) {
+        return id == null ? null : peers.get(id);
     }
 
     public List<ManagedPeer> list(String owner) {

@@ -5,29 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpServer;
 import io.sluice.gateway.peers.PeerEvent;
 import io.sluice.gateway.peers.PeerRegistry;
-import io.sluice.peer.api.DataChannelListener;
-import io.sluice.peer.api.PeerConnectionListener;
-import io.sluice.peer.api.PeerConnectionSettings;
-import io.sluice.peer.api.RTCConfiguration;
-import io.sluice.peer.api.RTCDataChannel;
-import io.sluice.peer.api.RTCPeerConnection;
-import io.sluice.peer.api.RTCPeerConnectionIceEvent;
-import io.sluice.peer.api.RTCSessionDescription;
+import io.sluice.gateway.testing.RemotePeer;
 import io.sluice.peer.interop.Interop;
-import io.sluice.peer.net.AddressFilter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.Mac;
@@ -40,7 +28,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -124,81 +111,32 @@ class HttpCallbackBridgeTest {
     private final JsonMapper json = JsonMapper.builder().build();
 
     private HttpResponse<String> call(String method, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return RemotePeer.call(port, method, path, body);
     }
 
     /** A peer-core remote connected to a gateway peer whose channel "cb" is bridged to the callback server. */
-    private record Session(String peerId, RTCPeerConnection remote, RTCDataChannel channel,
-            LinkedBlockingQueue<String> replies) {
-    }
-
-    private Session connect() throws Exception {
+    private RemotePeer connect() throws Exception {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
-        HttpResponse<String> created = call("POST", "/v1/peers",
-                "{\"bridges\":[{\"channels\":\"cb\",\"target\":\"http\",\"url\":\"" + url + "\"}]}");
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        String id = json.readTree(created.body()).get("id").asString();
-        RTCPeerConnection remote = new RTCPeerConnection(RTCConfiguration.defaults(), PeerConnectionSettings
-                .defaults().withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
-        CompletableFuture<Void> gathered = new CompletableFuture<>();
-        remote.addListener(new PeerConnectionListener() {
-            @Override
-            public void onIceCandidate(RTCPeerConnectionIceEvent e) {
-                if (e.candidate() == null) {
-                    gathered.complete(null);
-                }
-            }
-        });
-        LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
-        CompletableFuture<Void> open = new CompletableFuture<>();
-        RTCDataChannel ch = remote.createDataChannel("cb", null, new DataChannelListener() {
-            @Override
-            public void onOpen() {
-                open.complete(null);
-            }
-
-            @Override
-            public void onMessage(String text) {
-                replies.add(text);
-            }
-        });
-        remote.setLocalDescription().get(5, TimeUnit.SECONDS);
-        gathered.get(10, TimeUnit.SECONDS);
-        String offer = json.writeValueAsString(java.util.Map.of("type", "offer", "sdp", remote.localDescription().sdp()));
-        assertThat(call("PUT", "/v1/peers/" + id + "/remote-description", offer).statusCode()).isEqualTo(200);
-        assertThat(call("PUT", "/v1/peers/" + id + "/local-description", null).statusCode()).isEqualTo(200);
-        registry.get(id, null).gatheringComplete().get(10, TimeUnit.SECONDS);
-        JsonNode state = json.readTree(call("GET", "/v1/peers/" + id, null).body());
-        remote.setRemoteDescription(RTCSessionDescription.answer(state.get("localDescription").get("sdp").asString()))
-                .get(5, TimeUnit.SECONDS);
-        open.get(20, TimeUnit.SECONDS);
-        return new Session(id, remote, ch, replies);
-    }
-
-    private void close(Session s) throws Exception {
-        s.remote().close();
-        call("DELETE", "/v1/peers/" + s.peerId(), null);
+        return RemotePeer.connect(port, "{\"bridges\":[{\"channels\":\"cb\",\"target\":\"http\",\"url\":\""
+                + url + "\"}]}", "cb");
     }
 
     @Test
     void messagesArePostedSignedInOrderAndTheReplyComesBack() throws Exception {
         mode = "ok";
         seen.clear();
-        Session s = connect();
+        RemotePeer s = connect();
         try {
             for (int i = 0; i < 5; i++) {
-                s.channel().send("m" + i);
+                s.channel("cb").send("m" + i);
             }
             for (int i = 0; i < 5; i++) {
-                assertThat(s.replies().poll(10, TimeUnit.SECONDS)).isEqualTo("ack:m" + i);
+                assertThat(s.next("cb", Duration.ofSeconds(10))).isEqualTo("ack:m" + i);
             }
             assertThat(seen).containsExactly("1:m0", "2:m1", "3:m2", "4:m3", "5:m4");
             assertThat(badSignatures.get()).isZero();
         } finally {
-            close(s);
+            s.close();
         }
     }
 
@@ -207,26 +145,26 @@ class HttpCallbackBridgeTest {
         mode = "flaky";
         failures.set(0);
         seen.clear();
-        Session s = connect();
+        RemotePeer s = connect();
         try {
-            s.channel().send("retry-me");
-            assertThat(s.replies().poll(10, TimeUnit.SECONDS)).isEqualTo("ack:retry-me");
+            s.channel("cb").send("retry-me");
+            assertThat(s.next("cb", Duration.ofSeconds(10))).isEqualTo("ack:retry-me");
             assertThat(seen).containsExactly("1:retry-me", "1:retry-me", "1:retry-me");
 
             mode = "down";
-            s.channel().send("lost-cause");
-            Interop.waitFor(() -> registry.get(s.peerId(), null).events().recent().stream()
+            s.channel("cb").send("lost-cause");
+            Interop.waitFor(() -> registry.get(s.peerId, null).events().recent().stream()
                     .anyMatch(e -> e.type().equals("deadletter")), Duration.ofSeconds(10), "a deadletter event");
-            PeerEvent dead = registry.get(s.peerId(), null).events().recent().stream()
+            PeerEvent dead = registry.get(s.peerId, null).events().recent().stream()
                     .filter(e -> e.type().equals("deadletter")).findFirst().orElseThrow();
             assertThat(dead.data()).containsEntry("data", "lost-cause").containsEntry("attempts", 3)
                     .containsEntry("label", "cb");
             // Order is kept: the next message goes after the dead one.
             mode = "ok";
-            s.channel().send("after");
-            assertThat(s.replies().poll(10, TimeUnit.SECONDS)).isEqualTo("ack:after");
+            s.channel("cb").send("after");
+            assertThat(s.next("cb", Duration.ofSeconds(10))).isEqualTo("ack:after");
         } finally {
-            close(s);
+            s.close();
         }
     }
 
@@ -235,32 +173,32 @@ class HttpCallbackBridgeTest {
         mode = "blocked";
         gate = new java.util.concurrent.CountDownLatch(1);
         seen.clear();
-        Session s = connect();
+        RemotePeer s = connect();
         try {
             int count = 200;
             byte[] filler = new byte[16 * 1024];
             java.util.Arrays.fill(filler, (byte) 'x');
             for (int i = 0; i < count; i++) {
-                s.channel().send(i + ":" + new String(filler, StandardCharsets.US_ASCII));
+                s.channel("cb").send(i + ":" + new String(filler, StandardCharsets.US_ASCII));
             }
             // The target answers nothing: the bridge queues, pauses the channel, SCTP's window shuts,
             // and the remote keeps the rest in its own buffer.
-            Interop.waitFor(() -> s.channel().bufferedAmount() > 1024 * 1024, Duration.ofSeconds(10),
+            Interop.waitFor(() -> s.channel("cb").bufferedAmount() > 1024 * 1024, Duration.ofSeconds(10),
                     "the remote's bufferedAmount growing");
             assertThat(seen.size()).isLessThanOrEqualTo(1);
-            long before = s.channel().bufferedAmount();
+            long before = s.channel("cb").bufferedAmount();
             gate.countDown();
             mode = "ok";
             Interop.waitFor(() -> seen.size() >= count, Duration.ofSeconds(30), "every message delivered");
             for (int i = 0; i < count; i++) {
                 assertThat(seen.get(i)).startsWith((i + 1) + ":" + i + ":");
             }
-            Interop.waitFor(() -> s.channel().bufferedAmount() == 0, Duration.ofSeconds(10), "the remote drained");
+            Interop.waitFor(() -> s.channel("cb").bufferedAmount() == 0, Duration.ofSeconds(10), "the remote drained");
             assertThat(before).isGreaterThan(0);
         } finally {
             gate.countDown();
             mode = "ok";
-            close(s);
+            s.close();
         }
     }
 

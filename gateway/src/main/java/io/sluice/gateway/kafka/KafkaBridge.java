@@ -1,0 +1,200 @@
+package io.sluice.gateway.kafka;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.bridge.Bridge;
+import io.sluice.gateway.peers.ManagedPeer;
+import io.sluice.gateway.peers.PeerEvent;
+import io.sluice.peer.api.RTCDataChannel;
+import io.sluice.peer.api.error.SyntaxError;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * {@code kafka}: every message on a bridged channel becomes a record (value: the payload; key: the
+ * peer id; headers: {@link SluiceHeaders}) on the messages topic or the declaration's {@code topic};
+ * records on this instance's inbound topic come back on the channels ({@link KafkaInbound}). Peer
+ * events go to the events topic as CloudEvents JSON when the declaration asks ({@code events: true}).
+ * <p>
+ * Nothing is dropped: while a channel's records not yet acknowledged by Kafka exceed
+ * {@code channel-high-water}, its reading is paused (the SCTP window closes and the remote's
+ * bufferedAmount grows); it resumes at half. A record Kafka still refuses after
+ * {@code delivery-timeout} is reported as a {@code deadletter} event with its payload.
+ */
+public final class KafkaBridge implements Bridge {
+
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+
+    private final KafkaService kafka;
+    private final ObjectMapper json;
+    private final AtomicLong pendingBytes = new AtomicLong();
+    private final Counter recordsOut;
+    private final Counter bytesOut;
+    private final Counter failedOut;
+    private final Counter eventsOut;
+    private final Counter eventsFailed;
+
+    public KafkaBridge(KafkaService kafka, ObjectMapper json, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.json = json;
+        this.recordsOut = Counter.builder("sluice.bridge.kafka.records").tag("direction", "out").tag("outcome", "acked")
+                .description("Channel messages acknowledged by Kafka").register(meters);
+        this.bytesOut = Counter.builder("sluice.bridge.kafka.bytes").tag("direction", "out")
+                .description("Payload bytes of channel messages acknowledged by Kafka").register(meters);
+        this.failedOut = Counter.builder("sluice.bridge.kafka.records").tag("direction", "out").tag("outcome", "failed")
+                .description("Channel messages Kafka did not take before the delivery timeout").register(meters);
+        this.eventsOut = Counter.builder("sluice.bridge.kafka.events").tag("outcome", "acked")
+                .description("Peer events written to the events topic").register(meters);
+        this.eventsFailed = Counter.builder("sluice.bridge.kafka.events").tag("outcome", "failed")
+                .description("Peer events Kafka did not take before the delivery timeout").register(meters);
+        meters.gauge("sluice.bridge.kafka.pending.bytes", pendingBytes);
+    }
+
+    @Override
+    public String name() {
+        return "kafka";
+    }
+
+    @Override
+    public void validate(Map<String, String> options) {
+        String topic = options.get("topic");
+        if (topic != null && !TOPIC.matcher(topic).matches()) {
+            throw new SyntaxError("not a Kafka topic name (1-249 of A-Z a-z 0-9 . _ -): " + topic);
+        }
+        if (topic != null) {
+            kafka.ensureTopic(topic);
+        }
+    }
+
+    @Override
+    public boolean carriesEvents() {
+        return true;
+    }
+
+    /** Bytes handed to Kafka and not yet acknowledged, over all channels. */
+    public long pendingBytes() {
+        return pendingBytes.get();
+    }
+
+    @Override
+    public void attach(ManagedPeer peer, String channelId, RTCDataChannel channel, Map<String, String> options) {
+        String topic = options.getOrDefault("topic", kafka.properties().topics().messages());
+        Link link = new Link(peer, channelId, channel, topic);
+        channel.addListener(Bridge.payloads(link::forward));
+    }
+
+    /** One channel's records: numbered in arrival order, its unacknowledged bytes bounded. */
+    private final class Link {
+        private final ManagedPeer peer;
+        private final String channelId;
+        private final RTCDataChannel channel;
+        private final String topic;
+        private final long highWater = kafka.properties().channelHighWater().toBytes();
+        private long seq;
+        private long pending;
+        private boolean paused;
+
+        Link(ManagedPeer peer, String channelId, RTCDataChannel channel, String topic) {
+            this.peer = peer;
+            this.channelId = channelId;
+            this.channel = channel;
+            this.topic = topic;
+        }
+
+        /** Called on the peer's loop, in the order the remote sent. */
+        void forward(boolean binary, byte[] payload) {
+            long n;
+            synchronized (this) {
+                n = ++seq;
+                pending += payload.length;
+                if (pending > highWater && !paused) {
+                    paused = true;
+                    channel.pauseReading();
+                }
+            }
+            pendingBytes.addAndGet(payload.length);
+            long now = System.currentTimeMillis();
+            RecordHeaders h = new RecordHeaders();
+            SluiceHeaders.put(h, SluiceHeaders.PEER, peer.id());
+            SluiceHeaders.put(h, SluiceHeaders.CHANNEL, channelId);
+            SluiceHeaders.put(h, SluiceHeaders.LABEL, channel.label());
+            SluiceHeaders.put(h, SluiceHeaders.STREAM, String.valueOf(channel.id()));
+            SluiceHeaders.put(h, SluiceHeaders.TYPE, binary ? "binary" : "text");
+            SluiceHeaders.put(h, SluiceHeaders.SEQ, Long.toString(n));
+            SluiceHeaders.put(h, SluiceHeaders.TIMESTAMP, Long.toString(now));
+            SluiceHeaders.put(h, SluiceHeaders.INSTANCE, kafka.instanceId());
+            SluiceHeaders.put(h, SluiceHeaders.REPLY_TOPIC, kafka.inboundTopic());
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, now, peer.id(), payload, h);
+            kafka.send(record, (md, e) -> done(n, binary, payload, e));
+        }
+
+        private void done(long n, boolean binary, byte[] payload, Exception e) {
+            pendingBytes.addAndGet(-payload.length);
+            if (e == null) {
+                recordsOut.increment();
+                bytesOut.increment(payload.length);
+            } else {
+                failedOut.increment();
+                Map<String, Object> dead = new LinkedHashMap<>();
+                dead.put("channelId", channelId);
+                dead.put("label", channel.label());
+                dead.put("seq", n);
+                dead.put("target", "kafka");
+                dead.put("reason", e.toString());
+                dead.put("binary", binary);
+                dead.put("data", binary ? Base64.getEncoder().encodeToString(payload)
+                        : new String(payload, StandardCharsets.UTF_8));
+                peer.publish("deadletter", dead);
+            }
+            synchronized (this) {
+                pending -= payload.length;
+                if (paused && pending <= highWater / 2) {
+                    paused = false;
+                    channel.resumeReading();
+                }
+            }
+        }
+    }
+
+    @Override
+    public void attachEvents(ManagedPeer peer, Map<String, String> options) {
+        String source = "/sluice/" + kafka.instanceId() + "/peers/" + peer.id();
+        peer.events().subscribe(0, e -> {
+            if (!"message".equals(e.type())) {
+                write(source, e);
+            }
+        });
+    }
+
+    /** The event as a structured-mode CloudEvent (CloudEvents 1.0 Kafka binding). */
+    private void write(String source, PeerEvent e) {
+        Map<String, Object> ce = new LinkedHashMap<>();
+        ce.put("specversion", "1.0");
+        ce.put("id", e.peerId() + "-" + e.seq());
+        ce.put("source", source);
+        ce.put("type", "io.sluice.peer." + e.type());
+        ce.put("subject", e.peerId());
+        ce.put("time", Instant.ofEpochMilli(e.timestamp()).toString());
+        ce.put("datacontenttype", "application/json");
+        ce.put("sequence", e.seq());
+        ce.put("data", e.data());
+        byte[] value = json.writeValueAsBytes(ce);
+        RecordHeaders h = new RecordHeaders();
+        SluiceHeaders.put(h, "content-type", "application/cloudevents+json; charset=UTF-8");
+        SluiceHeaders.put(h, SluiceHeaders.PEER, e.peerId());
+        SluiceHeaders.put(h, SluiceHeaders.INSTANCE, kafka.instanceId());
+        SluiceHeaders.put(h, SluiceHeaders.REPLY_TOPIC, kafka.inboundTopic());
+        kafka.send(new ProducerRecord<>(kafka.properties().topics().events(), null, e.timestamp(), e.peerId(), value, h),
+                (md, ex) -> {
+                    (ex == null ? eventsOut : eventsFailed).increment();
+                });
+    }
+}

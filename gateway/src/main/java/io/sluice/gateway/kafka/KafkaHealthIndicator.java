@@ -1,0 +1,45 @@
+package io.sluice.gateway.kafka;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+
+/**
+ * Whether the Kafka cluster answers (within 3 s), where it is, and this instance's inbound topic.
+ * Not part of readiness: peers and their other bridges work while Kafka is away, and bridged
+ * channels hold back (backpressure) until it returns.
+ */
+public final class KafkaHealthIndicator implements HealthIndicator {
+
+    private final KafkaService kafka;
+    private final Admin admin;
+
+    KafkaHealthIndicator(KafkaService kafka) {
+        this.kafka = kafka;
+        Map<String, Object> p = kafka.clientConfig();
+        p.put("request.timeout.ms", 3000);
+        p.put("default.api.timeout.ms", 3000);
+        this.admin = Admin.create(p);
+    }
+
+    @Override
+    public Health health() {
+        Health.Builder b;
+        try {
+            int nodes = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
+            b = Health.up().withDetail("brokers", nodes);
+        } catch (Exception e) {
+            b = Health.down().withDetail("error", String.valueOf(e.getCause() != null ? e.getCause() : e));
+        }
+        return b.withDetail("bootstrapServers", kafka.bootstrapServers())
+                .withDetail("embedded", kafka.embedded().isPresent())
+                .withDetail("instance", kafka.instanceId())
+                .withDetail("inboundTopic", kafka.inboundTopic()).build();
+    }
+
+    void close() {
+        admin.close(java.time.Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,326 @@
+package io.sluice.gateway.kafka;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.sluice.gateway.peers.ManagedPeer;
+import io.sluice.gateway.peers.PeerRegistry;
+import io.sluice.peer.api.RTCDataChannel;
+import io.sluice.peer.api.RTCDataChannelState;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka to channels: consumes this instance's inbound topic (only this instance reads it, so a
+ * record reaches the gateway holding its peer and no other) and sends each record on its channel:
+ * the peer is the {@code sluice-peer} header or the record key; the channel is {@code sluice-channel}
+ * (the gateway's id) or {@code sluice-channel-label}; {@code sluice-type: text} sends text, anything
+ * else binary.
+ * <p>
+ * A record's offset is committed only once the channel accepted the message (or it went to the
+ * dead-letter topic). A channel that is not open yet, or whose bufferedAmount is above
+ * {@code inbound-buffered-amount}, holds its records (in order) while other channels' records of the
+ * same partition go on; once {@code inbound-held-per-partition} records are held, that partition's
+ * consumption pauses. Records for peers this instance does not hold, for closed channels, that the
+ * channel refuses, or that waited longer than {@code inbound-wait-for-channel} for a channel that
+ * never opened, go to the dead-letter topic with the reason; nothing is skipped silently.
+ */
+public final class KafkaInbound implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KafkaInbound.class);
+
+    private final KafkaService kafka;
+    private final PeerRegistry registry;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread thread;
+    private final Map<TopicPartition, Held> held = new HashMap<>();
+    private final Counter delivered;
+    private final Counter deadLettered;
+    private volatile boolean running = true;
+
+    private enum Outcome { DELIVERED, HOLD, FAILED }
+
+    private record Attempt(Outcome outcome, String reason) {
+        static final Attempt OK = new Attempt(Outcome.DELIVERED, null);
+        static final Attempt WAIT = new Attempt(Outcome.HOLD, null);
+
+        static Attempt failed(String reason) {
+            return new Attempt(Outcome.FAILED, reason);
+        }
+    }
+
+    /** A consumed record waiting for its channel. */
+    private static final class Item {
+        final ConsumerRecord<String, byte[]> record;
+        final long firstTried = System.nanoTime();
+        boolean done;
+
+        Item(ConsumerRecord<String, byte[]> record) {
+            this.record = record;
+        }
+    }
+
+    /** One partition's records not yet accepted, in offset order. */
+    private static final class Held {
+        final ArrayDeque<Item> items = new ArrayDeque<>();
+        long committed = -1;
+        boolean paused;
+    }
+
+    public KafkaInbound(KafkaService kafka, PeerRegistry registry, MeterRegistry meters) {
+        this.kafka = kafka;
+        this.registry = registry;
+        this.delivered = Counter.builder("sluice.bridge.kafka.records").tag("direction", "in").tag("outcome", "delivered")
+                .description("Inbound records accepted by their channel").register(meters);
+        this.deadLettered = Counter.builder("sluice.bridge.kafka.records").tag("direction", "in")
+                .tag("outcome", "deadletter").description("Inbound records sent to the dead-letter topic")
+                .register(meters);
+        Map<String, Object> p = kafka.clientConfig();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-gateway." + kafka.instanceId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-" + kafka.instanceId() + "-inbound");
+        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        meters.gauge("sluice.bridge.kafka.inbound.held", held, h -> {
+            synchronized (h) {
+                return h.values().stream().mapToInt(x -> x.items.size()).sum();
+            }
+        });
+        thread = new Thread(this::run, "sluice-kafka-inbound");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> parts = partitions();
+            consumer.assign(parts);
+            while (running) {
+                boolean waiting;
+                synchronized (held) {
+                    waiting = held.values().stream().anyMatch(h -> !h.items.isEmpty());
+                }
+                var records = consumer.poll(Duration.ofMillis(waiting ? 20 : 500));
+                synchronized (held) {
+                    for (ConsumerRecord<String, byte[]> r : records) {
+                        held.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Held()).items
+                                .add(new Item(r));
+                    }
+                    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+                    for (var e : held.entrySet()) {
+                        process(e.getKey(), e.getValue(), commits);
+                    }
+                    if (!commits.isEmpty()) {
+                        consumer.commitAsync(commits, (offsets, ex) -> {
+                            if (ex != null) {
+                                log.warn("inbound offset commit failed (records may be delivered again): {}", ex.toString());
+                            }
+                        });
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (RuntimeException e) {
+            log.error("Kafka inbound consumer stopped", e);
+        } finally {
+            try {
+                synchronized (held) {
+                    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+                    for (var e : held.entrySet()) {
+                        process(e.getKey(), e.getValue(), commits);
+                    }
+                    if (!commits.isEmpty()) {
+                        consumer.commitSync(commits, Duration.ofSeconds(5));
+                    }
+                }
+            } catch (RuntimeException e) {
+                log.warn("inbound offsets not committed on close: {}", e.toString());
+            }
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private List<TopicPartition> partitions() {
+        String topic = kafka.inboundTopic();
+        while (running) {
+            List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (info != null && !info.isEmpty()) {
+                return info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            }
+            log.warn("inbound topic {} has no partitions yet; retrying", topic);
+        }
+        throw new WakeupException();
+    }
+
+    /**
+     * Tries every held record of the partition in order; a channel that holds one record holds its
+     * later ones too (order per channel). Commits up to the first record still held.
+     */
+    private void process(TopicPartition tp, Held h, Map<TopicPartition, OffsetAndMetadata> commits) {
+        Set<String> blocked = new HashSet<>();
+        for (Item it : h.items) {
+            if (it.done) {
+                continue;
+            }
+            String route = route(it.record);
+            if (blocked.contains(route)) {
+                continue;
+            }
+            Attempt a = attempt(it);
+            switch (a.outcome()) {
+                case DELIVERED -> {
+                    it.done = true;
+                    delivered.increment();
+                }
+                case FAILED -> {
+                    it.done = true;
+                    deadLetter(it.record, a.reason());
+                }
+                case HOLD -> blocked.add(route);
+            }
+        }
+        long next = -1;
+        while (!h.items.isEmpty() && h.items.peekFirst().done) {
+            next = h.items.pollFirst().record.offset() + 1;
+        }
+        if (next > h.committed) {
+            h.committed = next;
+            commits.put(tp, new OffsetAndMetadata(next));
+        }
+        int limit = kafka.properties().inboundHeldPerPartition();
+        if (!h.paused && h.items.size() >= limit) {
+            h.paused = true;
+            consumer.pause(List.of(tp));
+        } else if (h.paused && h.items.size() <= limit / 2) {
+            h.paused = false;
+            consumer.resume(List.of(tp));
+        }
+    }
+
+    private static String route(ConsumerRecord<String, byte[]> r) {
+        String peer = peerOf(r);
+        String ch = SluiceHeaders.get(r.headers(), SluiceHeaders.CHANNEL);
+        return peer + "\n" + (ch != null ? ch : "#" + SluiceHeaders.get(r.headers(), SluiceHeaders.LABEL));
+    }
+
+    private static String peerOf(ConsumerRecord<String, byte[]> r) {
+        String peer = SluiceHeaders.get(r.headers(), SluiceHeaders.PEER);
+        return peer != null ? peer : r.key();
+    }
+
+    private Attempt attempt(Item it) {
+        ConsumerRecord<String, byte[]> r = it.record;
+        String peerId = peerOf(r);
+        if (peerId == null) {
+            return Attempt.failed("no peer: neither a " + SluiceHeaders.PEER + " header nor a key");
+        }
+        ManagedPeer peer = registry.find(peerId);
+        if (peer == null) {
+            return Attempt.failed("no peer " + peerId + " on instance " + kafka.instanceId());
+        }
+        String cid = SluiceHeaders.get(r.headers(), SluiceHeaders.CHANNEL);
+        String label = SluiceHeaders.get(r.headers(), SluiceHeaders.LABEL);
+        if (cid == null && label == null) {
+            return Attempt.failed("no channel: neither a " + SluiceHeaders.CHANNEL + " nor a " + SluiceHeaders.LABEL
+                    + " header");
+        }
+        RTCDataChannel ch = cid != null ? peer.channel(cid) : byLabel(peer, label);
+        boolean expired = System.nanoTime() - it.firstTried > kafka.properties().inboundWaitForChannel().toNanos();
+        if (ch == null || ch.readyState() == RTCDataChannelState.CONNECTING) {
+            if (peer.pc().connectionState().spec().equals("closed")) {
+                return Attempt.failed("peer " + peerId + " is closed");
+            }
+            return expired ? Attempt.failed("channel " + (cid != null ? cid : "labelled '" + label + "'")
+                    + " did not open within " + kafka.properties().inboundWaitForChannel()) : Attempt.WAIT;
+        }
+        if (ch.readyState() != RTCDataChannelState.OPEN) {
+            return Attempt.failed("channel " + (cid != null ? cid : label) + " is " + ch.readyState().spec());
+        }
+        if (ch.bufferedAmount() > kafka.properties().inboundBufferedAmount().toBytes()) {
+            return Attempt.WAIT;
+        }
+        try {
+            if ("text".equals(SluiceHeaders.get(r.headers(), SluiceHeaders.TYPE))) {
+                ch.send(new String(r.value() == null ? new byte[0] : r.value(), StandardCharsets.UTF_8));
+            } else {
+                ch.send(r.value() == null ? new byte[0] : r.value());
+            }
+        } catch (RuntimeException e) {
+            return Attempt.failed("the channel refused the message: " + e.getMessage());
+        }
+        peer.sent(r.value() == null ? 0 : r.value().length);
+        return Attempt.OK;
+    }
+
+    /** The open (or opening) channel with this label that was made first. */
+    private static RTCDataChannel byLabel(ManagedPeer peer, String label) {
+        RTCDataChannel opening = null;
+        for (RTCDataChannel c : peer.channels().values()) {
+            if (label.equals(c.label())) {
+                if (c.readyState() == RTCDataChannelState.OPEN) {
+                    return c;
+                }
+                if (c.readyState() == RTCDataChannelState.CONNECTING && opening == null) {
+                    opening = c;
+                }
+            }
+        }
+        return opening;
+    }
+
+    private void deadLetter(ConsumerRecord<String, byte[]> r, String reason) {
+        deadLettered.increment();
+        RecordHeaders h = new RecordHeaders(r.headers().toArray());
+        SluiceHeaders.put(h, SluiceHeaders.ERROR, reason);
+        SluiceHeaders.put(h, SluiceHeaders.SOURCE, r.topic() + "/" + r.partition() + "/" + r.offset());
+        kafka.send(new ProducerRecord<>(kafka.properties().topics().deadLetter(), null, r.key(), r.value(), h),
+                (md, e) -> {
+                    if (e != null) {
+                        log.error("dead letter for {}/{}/{} not written: {}", r.topic(), r.partition(), r.offset(),
+                                e.toString());
+                    }
+                });
+        ManagedPeer peer = registry.find(peerOf(r));
+        if (peer != null) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("target", "kafka");
+            m.put("direction", "in");
+            m.put("source", r.topic() + "/" + r.partition() + "/" + r.offset());
+            m.put("reason", reason);
+            peer.publish("deadletter", m);
+        }
+        log.debug("inbound record {}/{}/{} dead-lettered: {}", r.topic(), r.partition(), r.offset(), reason);
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

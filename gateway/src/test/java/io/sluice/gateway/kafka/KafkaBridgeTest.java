@@ -1,0 +1,285 @@
+package io.sluice.gateway.kafka;
+
+import static io.sluice.gateway.testing.KafkaRecords.header;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sluice.gateway.testing.KafkaRecords;
+import io.sluice.gateway.testing.RemotePeer;
+import io.sluice.peer.interop.Interop;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The Kafka bridge against the gateway's own embedded broker (a real Kafka), with a peer-core peer
+ * playing the remote: channel to topic and topic to channel byte for byte, events as CloudEvents,
+ * dead letters, and nothing lost while a channel is slow or the broker is down.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1", "sluice.limits.requests-per-second=0",
+    "sluice.timeouts.drain=1s", "sluice.bridges.kafka.enabled=true", "sluice.bridges.kafka.embedded.port=0",
+    "sluice.bridges.kafka.instance-id=test-a", "sluice.bridges.kafka.inbound-wait-for-channel=2s",
+    "sluice.bridges.kafka.inbound-held-per-partition=50", "sluice.bridges.http.secret=k",
+    "sluice.bridges.http.max-attempts=1"})
+@Timeout(120)
+class KafkaBridgeTest {
+
+    static Path dataDir;
+
+    @DynamicPropertySource
+    static void kafkaDir(DynamicPropertyRegistry registry) throws Exception {
+        dataDir = Files.createTempDirectory("sluice-kafka-test");
+        registry.add("sluice.bridges.kafka.embedded.data-dir", () -> dataDir.toString());
+        failing = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        failing.createContext("/", ex -> {
+            ex.sendResponseHeaders(503, -1);
+            ex.close();
+        });
+        failing.start();
+        registry.add("sluice.bridges.http.allowed-hosts", () -> "127.0.0.1:" + failing.getAddress().getPort());
+    }
+
+    static com.sun.net.httpserver.HttpServer failing;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    KafkaService kafka;
+
+    @Autowired
+    KafkaBridge bridge;
+
+    static KafkaRecords records;
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    private KafkaRecords records() {
+        if (records == null) {
+            records = new KafkaRecords(kafka.bootstrapServers());
+        }
+        return records;
+    }
+
+    @AfterAll
+    static void closeClients() {
+        failing.stop(0);
+        if (records != null) {
+            records.close();
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void channelsToTopicAndBackByteForByte() throws Exception {
+        KafkaScenarios.roundTrip(port, records(), "test-a");
+    }
+
+    @Test
+    void peerEventsGoToTheEventsTopicAsCloudEvents() throws Exception {
+        try (RemotePeer remote = RemotePeer.connect(port,
+                "{\"bridges\":[{\"target\":\"kafka\",\"events\":true}]}", "x")) {
+            List<ConsumerRecord<String, byte[]>> got = records().read("sluice.events",
+                    r -> remote.peerId.equals(r.key()) && new String(r.value(), StandardCharsets.UTF_8)
+                            .contains("\"connected\""), 1, Duration.ofSeconds(30));
+            assertThat(got).isNotEmpty();
+            ConsumerRecord<String, byte[]> r = got.get(0);
+            assertThat(header(r, "content-type")).startsWith("application/cloudevents+json");
+            JsonNode ce = json.readTree(r.value());
+            assertThat(ce.get("specversion").asString()).isEqualTo("1.0");
+            assertThat(ce.get("type").asString()).isEqualTo("io.sluice.peer.connectionstatechange");
+            assertThat(ce.get("source").asString()).isEqualTo("/sluice/test-a/peers/" + remote.peerId);
+            assertThat(ce.get("subject").asString()).isEqualTo(remote.peerId);
+            assertThat(ce.get("id").asString()).isNotBlank();
+            assertThat(ce.get("time").asString()).contains("T");
+            assertThat(ce.get("data").get("state").asString()).isEqualTo("connected");
+            // Only events were declared: the channel's messages are not bridged.
+            remote.channel("x").send("not bridged");
+            assertThat(records().read("sluice.messages", m -> remote.peerId.equals(m.key()), 1,
+                    Duration.ofSeconds(2))).isEmpty();
+        }
+    }
+
+    @Test
+    void undeliverableRecordsGoToTheDeadLetterTopicWithTheReason() throws Exception {
+        try (RemotePeer remote = RemotePeer.connect(port,
+                "{\"bridges\":[{\"channels\":\"a\",\"target\":\"kafka\"}]}", "a")) {
+            String inbound = kafka.inboundTopic();
+            records().write(inbound, "no-such-peer", utf8("lost?"), SluiceHeaders.LABEL, "a");
+            records().write(inbound, remote.peerId, utf8("no channel"), SluiceHeaders.LABEL, "never-opened");
+            records().write(inbound, remote.peerId, utf8("no route"));
+            List<ConsumerRecord<String, byte[]>> dead = records().read("sluice.deadletter",
+                    r -> r.key() != null && (r.key().equals("no-such-peer") || r.key().equals(remote.peerId)), 3,
+                    Duration.ofSeconds(30));
+            assertThat(dead).extracting(r -> header(r, SluiceHeaders.ERROR)).anySatisfy(
+                    e -> assertThat(e).contains("no peer no-such-peer on instance test-a"))
+                    .anySatisfy(e -> assertThat(e).contains("did not open within"))
+                    .anySatisfy(e -> assertThat(e).contains("no channel"));
+            assertThat(dead).allSatisfy(r -> assertThat(header(r, SluiceHeaders.SOURCE)).startsWith(inbound + "/"));
+            // The channel still works, and the dead letters did not block it.
+            records().write(inbound, remote.peerId, utf8("fine"), SluiceHeaders.LABEL, "a", SluiceHeaders.TYPE, "text");
+            assertThat(remote.next("a", Duration.ofSeconds(10))).isEqualTo("fine");
+        }
+    }
+
+    @Test
+    void aCallbackThatFailsForGoodGoesToTheDeadLetterTopic() throws Exception {
+        String url = "http://127.0.0.1:" + failing.getAddress().getPort() + "/hook";
+        try (RemotePeer remote = RemotePeer.connect(port,
+                "{\"bridges\":[{\"channels\":\"h\",\"target\":\"http\",\"url\":\"" + url + "\"}]}", "h")) {
+            remote.channel("h").send("undeliverable");
+            List<ConsumerRecord<String, byte[]>> dead = records().read("sluice.deadletter",
+                    r -> remote.peerId.equals(r.key()), 1, Duration.ofSeconds(30));
+            assertThat(dead).hasSize(1);
+            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("undeliverable");
+            assertThat(header(dead.get(0), SluiceHeaders.ERROR)).contains(url).contains("HTTP 503");
+            assertThat(header(dead.get(0), SluiceHeaders.LABEL)).isEqualTo("h");
+            assertThat(header(dead.get(0), SluiceHeaders.TYPE)).isEqualTo("text");
+        }
+    }
+
+    @Test
+    void aSlowChannelPausesConsumptionAndNothingIsSkipped() throws Exception {
+        try (RemotePeer remote = RemotePeer.connect(port,
+                "{\"bridges\":[{\"channels\":\"slow\",\"target\":\"kafka\"}]}", "slow")) {
+            remote.channel("slow").pauseReading();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                baseline = committed(admin);
+            }
+            int count = 600;
+            byte[] filler = new byte[16 * 1024];
+            for (int i = 0; i < count; i++) {
+                byte[] v = filler.clone();
+                java.nio.ByteBuffer.wrap(v).putInt(i);
+                records().writeAsync(kafka.inboundTopic(), remote.peerId, v, SluiceHeaders.LABEL, "slow");
+            }
+            records().flush();
+            // The remote does not read: the gateway's channel fills, the bridge holds records, and the
+            // committed offset stays behind what was written.
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+                Interop.waitFor(() -> committed(admin) > 0, Duration.ofSeconds(20), "some records committed");
+                Thread.sleep(1000);
+                long stuck = committed(admin);
+                assertThat(stuck).isLessThan(count);
+                Thread.sleep(1000);
+                assertThat(committed(admin)).isEqualTo(stuck);
+
+                remote.channel("slow").resumeReading();
+                for (int i = 0; i < count; i++) {
+                    Object m = remote.next("slow", Duration.ofSeconds(20));
+                    assertThat(m).as("message %d", i).isInstanceOf(byte[].class);
+                    assertThat(java.nio.ByteBuffer.wrap((byte[]) m).getInt()).isEqualTo(i);
+                }
+                Interop.waitFor(() -> committed(admin) >= count, Duration.ofSeconds(20), "all committed");
+            }
+        }
+    }
+
+    /** Offsets this instance committed on its inbound topic, summed over partitions. */
+    private long committed(Admin admin) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> m = admin.listConsumerGroupOffsets("sluice-gateway.test-a")
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            return m.values().stream().filter(java.util.Objects::nonNull).mapToLong(OffsetAndMetadata::offset).sum()
+                    - baseline;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private volatile long baseline;
+
+    @Test
+    void theBrokerStopsMidStreamAndEveryMessageArrivesInOrder() throws Exception {
+        EmbeddedKafkaBroker broker = kafka.embedded().orElseThrow();
+        try (RemotePeer remote = RemotePeer.connect(port,
+                "{\"bridges\":[{\"channels\":\"seq\",\"target\":\"kafka\",\"topic\":\"sluice.test.seq\"}]}", "seq")) {
+            int count = 3000;
+            byte[] filler = new byte[1024];
+            long highWater = kafka.properties().channelHighWater().toBytes();
+            long[] maxPending = new long[1];
+            long[] maxHeap = new long[1];
+            var mem = java.lang.management.ManagementFactory.getMemoryMXBean();
+            Thread sampler = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    maxPending[0] = Math.max(maxPending[0], bridge.pendingBytes());
+                    maxHeap[0] = Math.max(maxHeap[0], mem.getHeapMemoryUsage().getUsed());
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            sampler.start();
+            try {
+                var ch = remote.channel("seq");
+                for (int i = 0; i < count; i++) {
+                    if (i == 500) {
+                        Interop.waitFor(() -> bridge.pendingBytes() == 0, Duration.ofSeconds(20), "first part acked");
+                        broker.stop();
+                    }
+                    if (i == 2500) {
+                        // By now the gateway has paused the channel and the remote holds the rest.
+                        Interop.waitFor(() -> ch.bufferedAmount() > 256 * 1024, Duration.ofSeconds(20),
+                                "the remote's bufferedAmount growing while Kafka is down");
+                        broker.start();
+                    }
+                    while (ch.bufferedAmount() > 8L * 1024 * 1024) {
+                        Thread.sleep(2);
+                    }
+                    byte[] v = filler.clone();
+                    java.nio.ByteBuffer.wrap(v).putInt(i);
+                    ch.send(v);
+                }
+                List<ConsumerRecord<String, byte[]>> got = records().read("sluice.test.seq",
+                        r -> remote.peerId.equals(r.key()), count, Duration.ofSeconds(60));
+                // At least once, in order: drop repeats, then the payloads must be 0..count-1.
+                List<Integer> seen = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> r : got) {
+                    int n = java.nio.ByteBuffer.wrap(r.value()).getInt();
+                    if (seen.isEmpty() || n > seen.get(seen.size() - 1)) {
+                        seen.add(n);
+                    } else {
+                        assertThat(n).as("a repeat, never a step back past a gap").isLessThanOrEqualTo(seen.get(seen.size() - 1));
+                    }
+                }
+                assertThat(seen).hasSize(count);
+                for (int i = 0; i < count; i++) {
+                    assertThat(seen.get(i)).isEqualTo(i);
+                }
+            } finally {
+                sampler.interrupt();
+                sampler.join();
+                if (!broker.running()) {
+                    broker.start();
+                }
+            }
+            // The gateway held at most its high-water mark (plus one message in flight) for the channel.
+            assertThat(maxPending[0]).isLessThanOrEqualTo(highWater + 64 * 1024);
+            System.out.printf("broker-stop test: max bridge pending %d bytes, max heap used %.1f MiB%n", maxPending[0],
+                    maxHeap[0] / 1048576.0);
+        }
+    }
+}
