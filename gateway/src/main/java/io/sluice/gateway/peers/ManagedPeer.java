@@ -274,6 +274,11 @@ public final class ManagedPeer {
         }
     }
 
+    /** The bridge declarations of this peer. */
+    public List<io.sluice.gateway.bridge.BridgeBinding> bindings() {
+        return bridges;
+    }
+
     /** Per-peer limits within the gateway's (null: the gateway's). */
     public void limits(Integer maxChannels, java.time.Duration connectTimeout) {
         this.maxChannels = maxChannels;

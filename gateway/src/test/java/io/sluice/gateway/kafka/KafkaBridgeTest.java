@@ -39,7 +39,7 @@ import tools.jackson.databind.json.JsonMapper;
     "sluice.timeouts.drain=1s", "sluice.bridges.kafka.enabled=true", "sluice.bridges.kafka.embedded.port=0",
     "sluice.bridges.kafka.instance-id=test-a", "sluice.bridges.kafka.inbound-wait-for-channel=2s",
     "sluice.bridges.kafka.inbound-held-per-partition=50", "sluice.bridges.http.secret=k",
-    "sluice.bridges.http.max-attempts=1"})
+    "sluice.bridges.http.max-attempts=1", "management.endpoint.health.show-details=always"})
 @Timeout(120)
 class KafkaBridgeTest {
 
@@ -119,6 +119,27 @@ class KafkaBridgeTest {
             assertThat(records().read("sluice.messages", m -> remote.peerId.equals(m.key()), 1,
                     Duration.ofSeconds(2))).isEmpty();
         }
+    }
+
+    @Test
+    void healthAndTheRecordStreamsRefusals() throws Exception {
+        var health = json.readTree(RemotePeer.call(port, "GET", "/actuator/health/kafka", null).body());
+        assertThat(health.get("status").asString()).isEqualTo("UP");
+        assertThat(health.get("details").get("embedded").asBoolean()).isTrue();
+        assertThat(health.get("details").get("inboundTopic").asString()).isEqualTo("sluice.inbound.test-a");
+        var created = json.readTree(RemotePeer.call(port, "POST", "/v1/peers", "{}").body());
+        String id = created.get("id").asString();
+        var refused = RemotePeer.call(port, "GET", "/v1/peers/" + id + "/kafka-records", null);
+        assertThat(refused.statusCode()).isBetween(400, 499);
+        assertThat(json.readTree(refused.body()).get("name").asString()).isEqualTo("NotSupportedError");
+        assertThat(RemotePeer.call(port, "GET", "/v1/peers/nope/kafka-records", null).statusCode()).isEqualTo(404);
+        RemotePeer.call(port, "DELETE", "/v1/peers/" + id, null);
+        var badTopic = RemotePeer.call(port, "POST", "/v1/peers",
+                "{\"bridges\":[{\"target\":\"kafka\",\"topic\":\"no spaces\"}]}");
+        assertThat(json.readTree(badTopic.body()).get("name").asString()).isEqualTo("SyntaxError");
+        var eventsOnHttp = RemotePeer.call(port, "POST", "/v1/peers",
+                "{\"bridges\":[{\"target\":\"loopback\",\"events\":true}]}");
+        assertThat(json.readTree(eventsOnHttp.body()).get("name").asString()).isEqualTo("NotSupportedError");
     }
 
     @Test
