@@ -35,15 +35,19 @@ public class ChannelsController {
 
     private final PeerRegistry registry;
     private final SluiceProperties properties;
+    private final io.sluice.gateway.bridge.Bridges bridges;
 
-    public ChannelsController(PeerRegistry registry, SluiceProperties properties) {
+    public ChannelsController(PeerRegistry registry, SluiceProperties properties,
+            io.sluice.gateway.bridge.Bridges bridges) {
         this.registry = registry;
         this.properties = properties;
+        this.bridges = bridges;
     }
 
-    /** W3C RTCDataChannelInit plus the label. */
+    /** W3C RTCDataChannelInit plus the label, and bridges of this channel's own (no channels pattern). */
     public record CreateChannel(String label, Boolean ordered, Integer maxPacketLifeTime, Integer maxRetransmits,
-            String protocol, Boolean negotiated, Integer id) {
+            String protocol, Boolean negotiated, Integer id,
+            List<io.sluice.gateway.bridge.Bridges.Declaration> bridges) {
     }
 
     private RTCDataChannel channel(ManagedPeer peer, String cid) {
@@ -67,9 +71,10 @@ public class ChannelsController {
         if (open >= limit) {
             throw new LimitExceededException("this peer has " + open + " data channels, its limit", 429);
         }
-        CreateChannel b = body == null ? new CreateChannel("", null, null, null, null, null, null) : body;
+        CreateChannel b = body == null ? new CreateChannel("", null, null, null, null, null, null, null) : body;
+        var own = bridges.resolveForChannel(b.bridges());
         String cid = peer.createDataChannel(b.label() == null ? "" : b.label(), new RTCDataChannelInit(b.ordered(),
-                b.maxPacketLifeTime(), b.maxRetransmits(), b.protocol(), b.negotiated(), b.id()));
+                b.maxPacketLifeTime(), b.maxRetransmits(), b.protocol(), b.negotiated(), b.id()), own);
         return ResponseEntity.created(URI.create("/v1/peers/" + id + "/channels/" + cid))
                 .body(ManagedPeer.channelFields(cid, peer.channel(cid)));
     }

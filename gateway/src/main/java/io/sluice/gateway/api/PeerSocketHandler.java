@@ -227,8 +227,10 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                 return done(Map.of());
             case "createDataChannel": {
                 ChannelsController.CreateChannel b = json.treeToValue(p, ChannelsController.CreateChannel.class);
+                var own = bridges.resolveForChannel(b.bridges());
                 String cid = peer.createDataChannel(b.label() == null ? "" : b.label(), new RTCDataChannelInit(
-                        b.ordered(), b.maxPacketLifeTime(), b.maxRetransmits(), b.protocol(), b.negotiated(), b.id()));
+                        b.ordered(), b.maxPacketLifeTime(), b.maxRetransmits(), b.protocol(), b.negotiated(), b.id()),
+                        own);
                 return done(ManagedPeer.channelFields(cid, peer.channel(cid)));
             }
             case "send": {

@@ -82,6 +82,25 @@ public class Bridges {
         return out;
     }
 
+    /**
+     * Declarations made for one channel as it is created: they apply to that channel whatever its
+     * label ({@code channels} must be absent) and cannot carry events (those are the peer's).
+     */
+    public List<BridgeBinding> resolveForChannel(List<Declaration> declarations) {
+        if (declarations == null || declarations.isEmpty()) {
+            return List.of();
+        }
+        List<Declaration> all = new ArrayList<>();
+        for (Declaration d : declarations) {
+            if (d != null && (d.channels() != null || Boolean.TRUE.equals(d.events()))) {
+                throw new TypeError("a channel's own bridge declaration has no channels pattern and no events "
+                        + "(declare those on the peer)");
+            }
+            all.add(d == null ? null : new Declaration(".*", d.target(), d.url(), d.topic(), null));
+        }
+        return resolve(all);
+    }
+
     public java.util.Set<String> names() {
         return byName.keySet();
     }

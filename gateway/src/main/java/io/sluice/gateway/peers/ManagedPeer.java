@@ -44,6 +44,8 @@ public final class ManagedPeer {
     private final PeerMeters meters;
     private volatile boolean everConnected;
     private volatile List<io.sluice.gateway.bridge.BridgeBinding> bridges = List.of();
+    private final java.util.concurrent.ConcurrentHashMap<String, List<io.sluice.gateway.bridge.BridgeBinding>>
+            channelBridges = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Integer maxChannels;
     private volatile java.time.Duration connectTimeout;
 
@@ -126,7 +128,16 @@ public final class ManagedPeer {
      * registered first; returns its gateway id.
      */
     public String createDataChannel(String label, RTCDataChannelInit init) {
+        return createDataChannel(label, init, List.of());
+    }
+
+    /** As {@link #createDataChannel(String, RTCDataChannelInit)}, with bridges of this channel's own. */
+    public String createDataChannel(String label, RTCDataChannelInit init,
+            List<io.sluice.gateway.bridge.BridgeBinding> own) {
         String cid = "dc" + nextChannel.incrementAndGet();
+        if (!own.isEmpty()) {
+            channelBridges.put(cid, List.copyOf(own));
+        }
         RTCDataChannel[] self = new RTCDataChannel[1];
         RTCDataChannel ch = pc.createDataChannel(label, init, listenerFor(cid, () -> self[0]));
         synchronized (self) {
@@ -160,6 +171,9 @@ public final class ManagedPeer {
                         if (b.matches(c.label())) {
                             b.bridge().attach(ManagedPeer.this, cid, c, b.options());
                         }
+                    }
+                    for (io.sluice.gateway.bridge.BridgeBinding b : channelBridges.getOrDefault(cid, List.of())) {
+                        b.bridge().attach(ManagedPeer.this, cid, c, b.options());
                     }
                 }
             }

@@ -143,6 +143,27 @@ class KafkaBridgeTest {
     }
 
     @Test
+    void aChannelCreatedWithItsOwnBridge() throws Exception {
+        try (RemotePeer remote = RemotePeer.connect(port, "{}", "plain")) {
+            var created = RemotePeer.call(port, "POST", "/v1/peers/" + remote.peerId + "/channels",
+                    "{\"label\":\"own\",\"bridges\":[{\"target\":\"kafka\"}]}");
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            Interop.waitFor(() -> remote.channel("own") != null
+                    && remote.channel("own").readyState() == io.sluice.peer.api.RTCDataChannelState.OPEN,
+                    Duration.ofSeconds(10), "the gateway's channel open at the remote");
+            remote.channel("own").send("on my own bridge");
+            remote.channel("plain").send("not bridged");
+            List<ConsumerRecord<String, byte[]>> got = records().read("sluice.messages",
+                    r -> remote.peerId.equals(r.key()), 2, Duration.ofSeconds(5));
+            assertThat(got).hasSize(1);
+            assertThat(header(got.get(0), SluiceHeaders.LABEL)).isEqualTo("own");
+            var refused = RemotePeer.call(port, "POST", "/v1/peers/" + remote.peerId + "/channels",
+                    "{\"label\":\"x\",\"bridges\":[{\"channels\":\"x\",\"target\":\"kafka\"}]}");
+            assertThat(json.readTree(refused.body()).get("name").asString()).isEqualTo("TypeError");
+        }
+    }
+
+    @Test
     void undeliverableRecordsGoToTheDeadLetterTopicWithTheReason() throws Exception {
         try (RemotePeer remote = RemotePeer.connect(port,
                 "{\"bridges\":[{\"channels\":\"a\",\"target\":\"kafka\"}]}", "a")) {

@@ -16,7 +16,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,8 +37,8 @@ public final class RemotePeer implements AutoCloseable {
     private final String base;
     public final String peerId;
     public final RTCPeerConnection pc;
-    public final Map<String, RTCDataChannel> channels = new LinkedHashMap<>();
-    public final Map<String, LinkedBlockingQueue<Object>> received = new LinkedHashMap<>();
+    public final Map<String, RTCDataChannel> channels = new java.util.concurrent.ConcurrentHashMap<>();
+    public final Map<String, LinkedBlockingQueue<Object>> received = new java.util.concurrent.ConcurrentHashMap<>();
 
     private RemotePeer(String base, String peerId, RTCPeerConnection pc) {
         this.base = base;
@@ -73,6 +72,15 @@ public final class RemotePeer implements AutoCloseable {
                     gathered.complete(null);
                 }
             }
+
+            @Override
+            public void onDataChannel(RTCDataChannel ch) {
+                // A channel the gateway opened: queued like the others, under its label.
+                LinkedBlockingQueue<Object> q = new LinkedBlockingQueue<>();
+                r.received.put(ch.label(), q);
+                ch.addListener(queueing(q, new CompletableFuture<>()));
+                r.channels.put(ch.label(), ch);
+            }
         });
         CompletableFuture<?>[] opened = new CompletableFuture<?>[labels.length];
         for (int i = 0; i < labels.length; i++) {
@@ -80,22 +88,7 @@ public final class RemotePeer implements AutoCloseable {
             CompletableFuture<Void> open = new CompletableFuture<>();
             opened[i] = open;
             r.received.put(labels[i], q);
-            r.channels.put(labels[i], pc.createDataChannel(labels[i], null, new DataChannelListener() {
-                @Override
-                public void onOpen() {
-                    open.complete(null);
-                }
-
-                @Override
-                public void onMessage(String text) {
-                    q.add(text);
-                }
-
-                @Override
-                public void onMessage(byte[] data) {
-                    q.add(data);
-                }
-            }));
+            r.channels.put(labels[i], pc.createDataChannel(labels[i], null, queueing(q, open)));
         }
         pc.setLocalDescription().get(5, TimeUnit.SECONDS);
         gathered.get(10, TimeUnit.SECONDS);
@@ -115,6 +108,25 @@ public final class RemotePeer implements AutoCloseable {
                 .get(5, TimeUnit.SECONDS);
         CompletableFuture.allOf(opened).get(20, TimeUnit.SECONDS);
         return r;
+    }
+
+    private static DataChannelListener queueing(LinkedBlockingQueue<Object> q, CompletableFuture<Void> open) {
+        return new DataChannelListener() {
+            @Override
+            public void onOpen() {
+                open.complete(null);
+            }
+
+            @Override
+            public void onMessage(String text) {
+                q.add(text);
+            }
+
+            @Override
+            public void onMessage(byte[] data) {
+                q.add(data);
+            }
+        };
     }
 
     private static void expect(HttpResponse<String> r, int status) {
