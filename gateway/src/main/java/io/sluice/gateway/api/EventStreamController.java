@@ -33,7 +33,7 @@ public class EventStreamController implements DisposableBean, org.springframewor
     static final int SUBSCRIBER_QUEUE = 10_000;
 
     private final PeerRegistry registry;
-    private final java.util.Set<SseEmitter> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.Map<SseEmitter, Pump> open = new java.util.concurrent.ConcurrentHashMap<>();
     private final ExecutorService senders = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(), r -> {
                 Thread t = new Thread(r, "sluice-sse");
@@ -60,7 +60,7 @@ public class EventStreamController implements DisposableBean, org.springframewor
         SseEmitter emitter = new SseEmitter(0L);
         Pump pump = new Pump(emitter, senders);
         Runnable unsubscribe = peer.events().subscribe(after, pump::offer);
-        open.add(emitter);
+        open.put(emitter, pump);
         Runnable end = () -> {
             unsubscribe.run();
             open.remove(emitter);
@@ -109,6 +109,30 @@ public class EventStreamController implements DisposableBean, org.springframewor
             executor.execute(this::drain);
         }
 
+        private volatile boolean completed;
+
+        private synchronized void complete() {
+            if (!completed) {
+                completed = true;
+                emitter.complete();
+            }
+        }
+
+        /** Ends the stream once what is queued has been sent. */
+        void finish() {
+            synchronized (this) {
+                done = true;
+                if (running) {
+                    return;
+                }
+            }
+            complete();
+        }
+
+        boolean completed() {
+            return completed;
+        }
+
         private void drain() {
             while (true) {
                 PeerEvent e;
@@ -117,8 +141,16 @@ public class EventStreamController implements DisposableBean, org.springframewor
                     e = queue.poll();
                     if (e == null) {
                         running = false;
-                        return;
+                        if (!done) {
+                            return;
+                        }
                     }
+                }
+                if (e == null) {
+                    complete();
+                    return;
+                }
+                synchronized (this) {
                     last = done && queue.isEmpty();
                 }
                 try {
@@ -131,13 +163,14 @@ public class EventStreamController implements DisposableBean, org.springframewor
                     emitter.send(SseEmitter.event().id(Long.toString(e.seq())).name(e.type())
                             .data(body, MediaType.APPLICATION_JSON));
                     if (last) {
-                        emitter.complete();
+                        complete();
                     }
                 } catch (IOException | IllegalStateException ex) {
                     synchronized (this) {
                         done = true;
                         queue.clear();
                         running = false;
+                        completed = true;
                     }
                     emitter.completeWithError(ex);
                     return;
@@ -160,8 +193,18 @@ public class EventStreamController implements DisposableBean, org.springframewor
     @Override
     public void stop() {
         running = false;
-        for (SseEmitter e : open) {
-            e.complete();
+        for (Pump p : open.values()) {
+            p.finish();
+        }
+        // What was queued (a peer's last "closed" event, say) is sent before the server stops.
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (System.nanoTime() < deadline && open.values().stream().anyMatch(p -> !p.completed())) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
@@ -177,7 +220,7 @@ public class EventStreamController implements DisposableBean, org.springframewor
 
     @Override
     public void destroy() {
-        for (SseEmitter e : open) {
+        for (SseEmitter e : open.keySet()) {
             e.complete();
         }
         senders.shutdownNow();

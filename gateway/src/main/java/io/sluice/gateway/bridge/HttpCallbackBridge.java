@@ -39,7 +39,8 @@ import org.springframework.stereotype.Component;
  * the next message goes; with Kafka on, it also goes to the dead-letter topic. While {@code queue} messages wait, the channel's reading is paused, so a
  * slow or dead target holds the remote sender back through SCTP flow control instead of buffering
  * without bound. Callback URLs resolving to loopback, link-local or private addresses are refused
- * unless allowed ({@code allowed-hosts}).
+ * unless allowed ({@code allowed-hosts}). With {@code events: true}, the peer's events are POSTed
+ * to the url as CloudEvents.
  */
 @Component
 @EnableConfigurationProperties(HttpBridgeProperties.class)
@@ -55,10 +56,15 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
 
     private final org.springframework.beans.factory.ObjectProvider<io.sluice.gateway.kafka.KafkaService> kafka;
 
+    private final tools.jackson.databind.ObjectMapper json;
+    private final String instance = CloudEvents.instanceName("");
+
     public HttpCallbackBridge(HttpBridgeProperties properties,
-            org.springframework.beans.factory.ObjectProvider<io.sluice.gateway.kafka.KafkaService> kafka) {
+            org.springframework.beans.factory.ObjectProvider<io.sluice.gateway.kafka.KafkaService> kafka,
+            tools.jackson.databind.ObjectMapper json) {
         this.properties = properties;
         this.kafka = kafka;
+        this.json = json;
         this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
@@ -150,44 +156,34 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
             }
             if (!busy) {
                 busy = true;
-                send(queue.peek(), ++seq, 1);
+                send(queue.peek(), ++seq);
             }
         }
 
-        private void send(Pending p, long n, int attempt) {
-            String ts = Long.toString(System.currentTimeMillis());
-            HttpRequest request = HttpRequest.newBuilder(uri).timeout(properties.timeout())
-                    .header("Content-Type", p.binary() ? "application/octet-stream" : "text/plain; charset=utf-8")
-                    .header("X-Sluice-Peer", peer.id())
-                    .header("X-Sluice-Channel", channelId)
-                    .header("X-Sluice-Label", channel.label())
-                    .header("X-Sluice-Seq", Long.toString(n))
-                    .header("X-Sluice-Timestamp", ts)
-                    .header("X-Sluice-Signature", "sha256=" + sign(ts, p.payload()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(p.payload())).build();
-            http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
-                if (e == null && r.statusCode() / 100 == 2) {
+        private void send(Pending p, long n) {
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", p.binary() ? "application/octet-stream" : "text/plain; charset=utf-8");
+            headers.put("X-Sluice-Peer", peer.id());
+            headers.put("X-Sluice-Channel", channelId);
+            headers.put("X-Sluice-Label", channel.label());
+            headers.put("X-Sluice-Seq", Long.toString(n));
+            post(uri, headers, p.payload(), 1, (r, failure, attempts) -> {
+                if (failure == null) {
                     reply(r);
-                    next();
-                } else if (attempt < properties.maxAttempts()) {
-                    long base = Math.min(properties.maxBackoff().toMillis(),
-                            properties.initialBackoff().toMillis() << Math.min(20, attempt - 1));
-                    long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
-                    timers.schedule(() -> send(p, n, attempt + 1), delay, TimeUnit.MILLISECONDS);
                 } else {
                     Map<String, Object> dead = new LinkedHashMap<>();
                     dead.put("channelId", channelId);
                     dead.put("label", channel.label());
                     dead.put("seq", n);
-                    dead.put("attempts", attempt);
-                    dead.put("reason", e != null ? e.toString() : "HTTP " + r.statusCode());
+                    dead.put("attempts", attempts);
+                    dead.put("reason", failure);
                     dead.put("binary", p.binary());
                     dead.put("data", p.binary() ? Base64.getEncoder().encodeToString(p.payload())
                             : new String(p.payload(), StandardCharsets.UTF_8));
                     peer.publish("deadletter", dead);
-                    deadLetterToKafka(p, n, (String) dead.get("reason"));
-                    next();
+                    deadLetterToKafka(p, n, failure);
                 }
+                next();
             });
         }
 
@@ -246,7 +242,127 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
             if (p == null) {
                 busy = false;
             } else {
-                send(p, ++seq, 1);
+                send(p, ++seq);
+            }
+        }
+    }
+
+    /** How a delivery ended: the 2xx response, or why it failed (after {@code attempts} tries). */
+    @FunctionalInterface
+    private interface Outcome {
+        void done(HttpResponse<byte[]> response, String failure, int attempts);
+    }
+
+    /**
+     * POSTs {@code body}, signed, retrying failures with exponential backoff and jitter up to
+     * {@code max-attempts}; {@code outcome} runs once, on an HTTP client or timer thread.
+     */
+    private void post(URI uri, Map<String, String> headers, byte[] body, int attempt, Outcome outcome) {
+        String ts = Long.toString(System.currentTimeMillis());
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(properties.timeout());
+        headers.forEach(b::header);
+        HttpRequest request = b.header("X-Sluice-Timestamp", ts)
+                .header("X-Sluice-Signature", "sha256=" + sign(ts, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
+            if (e == null && r.statusCode() / 100 == 2) {
+                outcome.done(r, null, attempt);
+            } else if (attempt < properties.maxAttempts()) {
+                long base = Math.min(properties.maxBackoff().toMillis(),
+                        properties.initialBackoff().toMillis() << Math.min(20, attempt - 1));
+                long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
+                try {
+                    timers.schedule(() -> post(uri, headers, body, attempt + 1, outcome), delay, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                    outcome.done(null, "the gateway is shutting down", attempt);
+                }
+            } else {
+                outcome.done(null, e != null ? e.toString() : "HTTP " + r.statusCode(), attempt);
+            }
+        });
+    }
+
+    @Override
+    public boolean carriesEvents() {
+        return true;
+    }
+
+    /**
+     * The peer's events (except messages) as structured-mode CloudEvents POSTed to the
+     * declaration's url, one at a time, in order. Events cannot be held back at their source, so
+     * the queue is bounded ({@code event-queue}): a target that falls that far behind stops
+     * receiving them, and a {@code bridgeerror} event says from which sequence number on.
+     */
+    @Override
+    public void attachEvents(ManagedPeer peer, Map<String, String> options) {
+        EventLink link = new EventLink(peer, parse(options.get("url")));
+        link.unsubscribe = peer.events().subscribe(0, link::offer);
+    }
+
+    private final class EventLink {
+        private final ManagedPeer peer;
+        private final URI uri;
+        private final ArrayDeque<io.sluice.gateway.peers.PeerEvent> queue = new ArrayDeque<>();
+        private boolean busy;
+        private boolean overflowed;
+        volatile Runnable unsubscribe;
+
+        EventLink(ManagedPeer peer, URI uri) {
+            this.peer = peer;
+            this.uri = uri;
+        }
+
+        synchronized void offer(io.sluice.gateway.peers.PeerEvent e) {
+            if (overflowed || "message".equals(e.type()) || Boolean.TRUE.equals(e.data().get("eventsLink"))) {
+                return;
+            }
+            if (queue.size() >= properties.eventQueue()) {
+                overflowed = true;
+                if (unsubscribe != null) {
+                    unsubscribe.run();
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("target", "http");
+                m.put("eventsLink", true);
+                m.put("reason", "the events callback " + uri + " fell " + queue.size()
+                        + " events behind; events from seq " + e.seq() + " on are not delivered to it");
+                peer.publish("bridgeerror", m);
+                return;
+            }
+            queue.add(e);
+            if (!busy) {
+                busy = true;
+                post(queue.peek());
+            }
+        }
+
+        private void post(io.sluice.gateway.peers.PeerEvent e) {
+            byte[] body = json.writeValueAsBytes(CloudEvents.envelope(instance, e));
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", CloudEvents.CONTENT_TYPE);
+            headers.put("X-Sluice-Peer", peer.id());
+            headers.put("X-Sluice-Seq", Long.toString(e.seq()));
+            HttpCallbackBridge.this.post(uri, headers, body, 1, (r, failure, attempts) -> {
+                if (failure != null) {
+                    Map<String, Object> dead = new LinkedHashMap<>();
+                    dead.put("target", "http");
+                    dead.put("eventsLink", true);
+                    dead.put("eventSeq", e.seq());
+                    dead.put("attempts", attempts);
+                    dead.put("reason", failure);
+                    peer.publish("deadletter", dead);
+                }
+                next();
+            });
+        }
+
+        private synchronized void next() {
+            queue.poll();
+            io.sluice.gateway.peers.PeerEvent e = queue.peek();
+            if (e == null) {
+                busy = false;
+            } else {
+                post(e);
             }
         }
     }

@@ -3,12 +3,12 @@ package io.sluice.gateway.kafka;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.sluice.gateway.bridge.Bridge;
+import io.sluice.gateway.bridge.CloudEvents;
 import io.sluice.gateway.peers.ManagedPeer;
 import io.sluice.gateway.peers.PeerEvent;
 import io.sluice.peer.api.RTCDataChannel;
 import io.sluice.peer.api.error.SyntaxError;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -166,29 +166,18 @@ public final class KafkaBridge implements Bridge {
 
     @Override
     public void attachEvents(ManagedPeer peer, Map<String, String> options) {
-        String source = "/sluice/" + kafka.instanceId() + "/peers/" + peer.id();
         peer.events().subscribe(0, e -> {
             if (!"message".equals(e.type())) {
-                write(source, e);
+                write(e);
             }
         });
     }
 
     /** The event as a structured-mode CloudEvent (CloudEvents 1.0 Kafka binding). */
-    private void write(String source, PeerEvent e) {
-        Map<String, Object> ce = new LinkedHashMap<>();
-        ce.put("specversion", "1.0");
-        ce.put("id", e.peerId() + "-" + e.seq());
-        ce.put("source", source);
-        ce.put("type", "io.sluice.peer." + e.type());
-        ce.put("subject", e.peerId());
-        ce.put("time", Instant.ofEpochMilli(e.timestamp()).toString());
-        ce.put("datacontenttype", "application/json");
-        ce.put("sequence", e.seq());
-        ce.put("data", e.data());
-        byte[] value = json.writeValueAsBytes(ce);
+    private void write(PeerEvent e) {
+        byte[] value = json.writeValueAsBytes(CloudEvents.envelope(kafka.instanceId(), e));
         RecordHeaders h = new RecordHeaders();
-        SluiceHeaders.put(h, "content-type", "application/cloudevents+json; charset=UTF-8");
+        SluiceHeaders.put(h, "content-type", CloudEvents.CONTENT_TYPE);
         SluiceHeaders.put(h, SluiceHeaders.PEER, e.peerId());
         SluiceHeaders.put(h, SluiceHeaders.INSTANCE, kafka.instanceId());
         SluiceHeaders.put(h, SluiceHeaders.REPLY_TOPIC, kafka.inboundTopic());

@@ -1,6 +1,5 @@
 package io.sluice.gateway.kafka;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ public final class KafkaService implements AutoCloseable {
 
     public KafkaService(KafkaBridgeProperties properties) {
         this.properties = properties;
-        this.instanceId = instanceId(properties.instanceId());
+        this.instanceId = io.sluice.gateway.bridge.CloudEvents.instanceName(properties.instanceId());
         if (properties.bootstrapServers().isBlank()) {
             KafkaBridgeProperties.Embedded e = properties.embedded();
             Path dir = e.dataDir().isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "sluice-kafka")
@@ -211,21 +210,5 @@ public final class KafkaService implements AutoCloseable {
         if (embedded != null) {
             embedded.stop();
         }
-    }
-
-    private static String instanceId(String configured) {
-        String id = configured;
-        if (id == null || id.isBlank()) {
-            id = System.getenv("HOSTNAME");
-        }
-        if (id == null || id.isBlank()) {
-            try {
-                id = InetAddress.getLocalHost().getHostName();
-            } catch (java.io.IOException e) {
-                id = "gateway";
-            }
-        }
-        String clean = id.replaceAll("[^A-Za-z0-9._-]", "-");
-        return clean.length() > 120 ? clean.substring(0, 120) : clean;
     }
 }

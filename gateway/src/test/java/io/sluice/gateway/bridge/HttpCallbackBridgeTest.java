@@ -46,6 +46,7 @@ class HttpCallbackBridgeTest {
     static final AtomicInteger failures = new AtomicInteger();
     static final List<String> seen = new CopyOnWriteArrayList<>();
     static final AtomicInteger badSignatures = new AtomicInteger();
+    static final List<String> events = new CopyOnWriteArrayList<>();
     static HttpServer server;
     static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
@@ -78,6 +79,15 @@ class HttpCallbackBridgeTest {
             if (reply.length > 0) {
                 ex.getResponseBody().write(reply);
             }
+            ex.close();
+        });
+        server.createContext("/events", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String ts = ex.getRequestHeaders().getFirst("X-Sluice-Timestamp");
+            boolean signed = ("sha256=" + hmac(ts, body)).equals(ex.getRequestHeaders().getFirst("X-Sluice-Signature"));
+            events.add((signed ? "signed " : "unsigned ") + ex.getRequestHeaders().getFirst("Content-Type") + " "
+                    + new String(body, StandardCharsets.UTF_8));
+            ex.sendResponseHeaders(204, -1);
             ex.close();
         });
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
@@ -199,6 +209,26 @@ class HttpCallbackBridgeTest {
             gate.countDown();
             mode = "ok";
             s.close();
+        }
+    }
+
+    @Test
+    void peerEventsArePostedAsSignedCloudEvents() throws Exception {
+        events.clear();
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        try (RemotePeer s = RemotePeer.connect(port, "{\"bridges\":[{\"target\":\"http\",\"url\":\"" + base
+                + "/events\",\"events\":true}]}", "quiet")) {
+            Interop.waitFor(() -> events.stream().anyMatch(e -> e.contains("io.sluice.peer.connectionstatechange")
+                    && e.contains("\"connected\"")), Duration.ofSeconds(10), "the connected event posted");
+            s.channel("quiet").send("not an event");
+            Thread.sleep(300);
+            assertThat(events).allSatisfy(e -> assertThat(e).startsWith("signed application/cloudevents+json")
+                    .contains("\"specversion\":\"1.0\"").contains("\"subject\":\"" + s.peerId + "\"")
+                    .doesNotContain("not an event"));
+            // In order: sequence numbers increase.
+            List<Long> seqs = events.stream().map(e -> json.readTree(e.substring(e.indexOf('{'))).get("sequence")
+                    .asLong()).toList();
+            assertThat(seqs).isSorted().doesNotHaveDuplicates();
         }
     }
 

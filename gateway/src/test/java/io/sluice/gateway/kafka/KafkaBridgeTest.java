@@ -137,9 +137,9 @@ class KafkaBridgeTest {
         var badTopic = RemotePeer.call(port, "POST", "/v1/peers",
                 "{\"bridges\":[{\"target\":\"kafka\",\"topic\":\"no spaces\"}]}");
         assertThat(json.readTree(badTopic.body()).get("name").asString()).isEqualTo("SyntaxError");
-        var eventsOnHttp = RemotePeer.call(port, "POST", "/v1/peers",
+        var eventsOnLoopback = RemotePeer.call(port, "POST", "/v1/peers",
                 "{\"bridges\":[{\"target\":\"loopback\",\"events\":true}]}");
-        assertThat(json.readTree(eventsOnHttp.body()).get("name").asString()).isEqualTo("NotSupportedError");
+        assertThat(json.readTree(eventsOnLoopback.body()).get("name").asString()).isEqualTo("NotSupportedError");
     }
 
     @Test
