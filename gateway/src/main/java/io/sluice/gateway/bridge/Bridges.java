@@ -29,17 +29,18 @@ public class Bridges {
     /**
      * A declaration as the API takes it: a label pattern (regular expression; absent: every
      * channel, or none when the declaration carries events), a target bridge, its options
-     * ({@code url} for {@code http}, {@code topic} for {@code kafka}), and whether the peer's
+     * ({@code url} and {@code batch} for {@code http}, {@code topic} for {@code kafka}), and whether the peer's
      * events go to the target too.
      */
-    public record Declaration(String channels, String target, String url, String topic, Boolean events) {
+    public record Declaration(String channels, String target, String url, String topic, Boolean events,
+            Integer batch) {
 
         public Declaration(String channels, String target) {
-            this(channels, target, null, null, null);
+            this(channels, target, null, null, null, null);
         }
 
         public Declaration(String channels, String target, String url) {
-            this(channels, target, url, null, null);
+            this(channels, target, url, null, null, null);
         }
     }
 
@@ -76,6 +77,9 @@ public class Bridges {
             if (d.topic() != null) {
                 options.put("topic", d.topic());
             }
+            if (d.batch() != null) {
+                options.put("batch", d.batch().toString());
+            }
             b.validate(options);
             out.add(new BridgeBinding(p, b, Map.copyOf(options), events));
         }
@@ -96,7 +100,7 @@ public class Bridges {
                 throw new TypeError("a channel's own bridge declaration has no channels pattern and no events "
                         + "(declare those on the peer)");
             }
-            all.add(d == null ? null : new Declaration(".*", d.target(), d.url(), d.topic(), null));
+            all.add(d == null ? null : new Declaration(".*", d.target(), d.url(), d.topic(), null, d.batch()));
         }
         return resolve(all);
     }

@@ -81,6 +81,18 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         }
         URI uri = parse(options.get("url"));
         checkTarget(uri);
+        String batch = options.get("batch");
+        if (batch != null) {
+            int n;
+            try {
+                n = Integer.parseInt(batch);
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1 || n > 1000) {
+                throw new TypeError("batch must be 1..1000 messages, got " + batch);
+            }
+        }
     }
 
     private static URI parse(String url) {
@@ -125,42 +137,120 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
 
     @Override
     public void attach(ManagedPeer peer, String channelId, RTCDataChannel channel, Map<String, String> options) {
-        Link link = new Link(peer, channelId, channel, parse(options.get("url")));
-        channel.addListener(Bridge.payloads((binary, payload) -> link.offer(new Pending(binary, payload))));
+        Link link = new Link(peer, channelId, channel, parse(options.get("url")), batchSize(options));
+        channel.addListener(Bridge.payloads(link::offer));
     }
 
-    private record Pending(boolean binary, byte[] payload) {
+    private static int batchSize(Map<String, String> options) {
+        String b = options.get("batch");
+        return b == null ? 1 : Integer.parseInt(b);
     }
 
-    /** One channel's ordered delivery: a queue and at most one request in flight. */
+    /** A message waiting for its callback, numbered per channel. */
+    private record Pending(boolean binary, byte[] payload, long seq) {
+    }
+
+    /**
+     * One channel's ordered delivery: a queue and at most one request in flight, carrying one
+     * message, or with {@code batch} up to that many of those waiting.
+     */
     private final class Link {
         private final ManagedPeer peer;
         private final String channelId;
         private final RTCDataChannel channel;
         private final URI uri;
+        private final int batch;
         private final ArrayDeque<Pending> queue = new ArrayDeque<>();
         private boolean busy;
+        private int inFlight;
         private long seq;
 
-        Link(ManagedPeer peer, String channelId, RTCDataChannel channel, URI uri) {
+        Link(ManagedPeer peer, String channelId, RTCDataChannel channel, URI uri, int batch) {
             this.peer = peer;
             this.channelId = channelId;
             this.channel = channel;
             this.uri = uri;
+            this.batch = batch;
         }
 
-        synchronized void offer(Pending p) {
-            queue.add(p);
+        synchronized void offer(boolean binary, byte[] payload) {
+            queue.add(new Pending(binary, payload, ++seq));
             if (queue.size() >= properties.queue()) {
                 channel.pauseReading();
             }
             if (!busy) {
                 busy = true;
-                send(queue.peek(), ++seq);
+                sendNext();
             }
         }
 
-        private void send(Pending p, long n) {
+        /** Called with the lock held: sends the head of the queue. */
+        private void sendNext() {
+            if (batch == 1) {
+                inFlight = 1;
+                send(queue.peek());
+                return;
+            }
+            java.util.List<Pending> ps = new java.util.ArrayList<>();
+            for (Pending p : queue) {
+                if (ps.size() == batch) {
+                    break;
+                }
+                ps.add(p);
+            }
+            inFlight = ps.size();
+            sendBatch(ps);
+        }
+
+        /**
+         * A batch: {@code application/vnd.sluice.batch+json}, {@code {"messages": [{"seq", "binary",
+         * "data"}]}} (binary data in base64), X-Sluice-Seq the first one's number, X-Sluice-Count how many.
+         */
+        private void sendBatch(java.util.List<Pending> ps) {
+            java.util.List<Map<String, Object>> messages = new java.util.ArrayList<>();
+            for (Pending p : ps) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("seq", p.seq());
+                m.put("binary", p.binary());
+                m.put("data", p.binary() ? Base64.getEncoder().encodeToString(p.payload())
+                        : new String(p.payload(), StandardCharsets.UTF_8));
+                messages.add(m);
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("Content-Type", "application/vnd.sluice.batch+json");
+            headers.put("X-Sluice-Peer", peer.id());
+            headers.put("X-Sluice-Channel", channelId);
+            headers.put("X-Sluice-Label", channel.label());
+            headers.put("X-Sluice-Seq", Long.toString(ps.get(0).seq()));
+            headers.put("X-Sluice-Count", Integer.toString(ps.size()));
+            post(uri, headers, json.writeValueAsBytes(Map.of("messages", messages)), 1, (r, failure, attempts) -> {
+                if (failure == null) {
+                    reply(r);
+                } else {
+                    for (Pending p : ps) {
+                        deadLetter(p, failure, attempts);
+                    }
+                }
+                next();
+            });
+        }
+
+        private void deadLetter(Pending p, String failure, int attempts) {
+            Map<String, Object> dead = new LinkedHashMap<>();
+            dead.put("channelId", channelId);
+            dead.put("label", channel.label());
+            dead.put("seq", p.seq());
+            dead.put("attempts", attempts);
+            dead.put("reason", failure);
+            dead.put("binary", p.binary());
+            dead.put("data", p.binary() ? Base64.getEncoder().encodeToString(p.payload())
+                    : new String(p.payload(), StandardCharsets.UTF_8));
+            peer.publish("deadletter", dead);
+            deadLetterToKafka(p, p.seq(), failure);
+        }
+
+        private void send(Pending p) {
+            long n = p.seq();
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("Content-Type", p.binary() ? "application/octet-stream" : "text/plain; charset=utf-8");
             headers.put("X-Sluice-Peer", peer.id());
@@ -171,17 +261,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                 if (failure == null) {
                     reply(r);
                 } else {
-                    Map<String, Object> dead = new LinkedHashMap<>();
-                    dead.put("channelId", channelId);
-                    dead.put("label", channel.label());
-                    dead.put("seq", n);
-                    dead.put("attempts", attempts);
-                    dead.put("reason", failure);
-                    dead.put("binary", p.binary());
-                    dead.put("data", p.binary() ? Base64.getEncoder().encodeToString(p.payload())
-                            : new String(p.payload(), StandardCharsets.UTF_8));
-                    peer.publish("deadletter", dead);
-                    deadLetterToKafka(p, n, failure);
+                    deadLetter(p, failure, attempts);
                 }
                 next();
             });
@@ -234,15 +314,16 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         }
 
         private synchronized void next() {
-            queue.poll();
+            for (int i = 0; i < inFlight; i++) {
+                queue.poll();
+            }
             if (channel.readingPaused() && queue.size() <= properties.queue() / 2) {
                 channel.resumeReading();
             }
-            Pending p = queue.peek();
-            if (p == null) {
+            if (queue.isEmpty()) {
                 busy = false;
             } else {
-                send(p, ++seq);
+                sendNext();
             }
         }
     }

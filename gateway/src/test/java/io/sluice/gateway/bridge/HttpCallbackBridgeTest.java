@@ -28,6 +28,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -47,6 +48,7 @@ class HttpCallbackBridgeTest {
     static final List<String> seen = new CopyOnWriteArrayList<>();
     static final AtomicInteger badSignatures = new AtomicInteger();
     static final List<String> events = new CopyOnWriteArrayList<>();
+    static final List<String> batches = new CopyOnWriteArrayList<>();
     static HttpServer server;
     static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
@@ -79,6 +81,22 @@ class HttpCallbackBridgeTest {
             if (reply.length > 0) {
                 ex.getResponseBody().write(reply);
             }
+            ex.close();
+        });
+        server.createContext("/batch", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            String ts = ex.getRequestHeaders().getFirst("X-Sluice-Timestamp");
+            if (!("sha256=" + hmac(ts, body)).equals(ex.getRequestHeaders().getFirst("X-Sluice-Signature"))) {
+                badSignatures.incrementAndGet();
+            }
+            batches.add(ex.getRequestHeaders().getFirst("X-Sluice-Seq") + "/"
+                    + ex.getRequestHeaders().getFirst("X-Sluice-Count") + " " + new String(body, StandardCharsets.UTF_8));
+            try {
+                Thread.sleep(100); // slow, so that messages gather
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            ex.sendResponseHeaders(204, -1);
             ex.close();
         });
         server.createContext("/events", ex -> {
@@ -210,6 +228,48 @@ class HttpCallbackBridgeTest {
             mode = "ok";
             s.close();
         }
+    }
+
+    @Test
+    void batchesCarrySeveralMessagesInOrder() throws Exception {
+        batches.clear();
+        badSignatures.set(0);
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/batch";
+        try (RemotePeer s = RemotePeer.connect(port, "{\"bridges\":[{\"channels\":\"b\",\"target\":\"http\",\"url\":\""
+                + url + "\",\"batch\":10}]}", "b")) {
+            for (int i = 0; i < 25; i++) {
+                if (i % 2 == 0) {
+                    s.channel("b").send("t" + i);
+                } else {
+                    s.channel("b").send(new byte[] {(byte) i});
+                }
+            }
+            List<Long> seqs = new java.util.ArrayList<>();
+            Interop.waitFor(() -> batches.stream().mapToInt(b -> Integer.parseInt(b.substring(b.indexOf('/') + 1,
+                    b.indexOf(' ')))).sum() >= 25, Duration.ofSeconds(20), "25 messages delivered");
+            for (String b : batches) {
+                JsonNode body = json.readTree(b.substring(b.indexOf(' ') + 1));
+                assertThat(body.get("messages").size()).isBetween(1, 10);
+                assertThat(b).startsWith(body.get("messages").get(0).get("seq").asLong() + "/" + body.get("messages").size());
+                for (JsonNode m : body.get("messages")) {
+                    long n = m.get("seq").asLong();
+                    seqs.add(n);
+                    int i = (int) n - 1;
+                    if (i % 2 == 0) {
+                        assertThat(m.get("binary").asBoolean()).isFalse();
+                        assertThat(m.get("data").asString()).isEqualTo("t" + i);
+                    } else {
+                        assertThat(java.util.Base64.getDecoder().decode(m.get("data").asString())).containsExactly(i);
+                    }
+                }
+            }
+            assertThat(seqs).isEqualTo(java.util.stream.LongStream.rangeClosed(1, 25).boxed().toList());
+            assertThat(batches.size()).isLessThan(25);
+            assertThat(badSignatures.get()).isZero();
+        }
+        HttpResponse<String> bad = call("POST", "/v1/peers", "{\"bridges\":[{\"target\":\"http\",\"url\":\"" + url
+                + "\",\"batch\":0}]}");
+        assertThat(json.readTree(bad.body()).get("name").asString()).isEqualTo("TypeError");
     }
 
     @Test
