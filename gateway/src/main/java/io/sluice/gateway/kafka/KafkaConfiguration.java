@@ -28,8 +28,8 @@ public class KafkaConfiguration {
     }
 
     @Bean(name = "kafka", destroyMethod = "close")
-    KafkaHealthIndicator kafkaHealth(KafkaService kafka) {
-        return new KafkaHealthIndicator(kafka);
+    KafkaHealthIndicator kafkaHealth(KafkaService kafka, KafkaInbound inbound) {
+        return new KafkaHealthIndicator(kafka, inbound);
     }
 
     @Bean(destroyMethod = "close")

@@ -7,17 +7,20 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * Whether the Kafka cluster answers (within 3 s), where it is, and this instance's inbound topic.
+ * Whether the Kafka cluster answers (within 3 s) and the inbound consumer runs, where the cluster
+ * is, and this instance's inbound topic.
  * Not part of readiness: peers and their other bridges work while Kafka is away, and bridged
  * channels hold back (backpressure) until it returns.
  */
 public final class KafkaHealthIndicator implements HealthIndicator {
 
     private final KafkaService kafka;
+    private final KafkaInbound inbound;
     private final Admin admin;
 
-    KafkaHealthIndicator(KafkaService kafka) {
+    KafkaHealthIndicator(KafkaService kafka, KafkaInbound inbound) {
         this.kafka = kafka;
+        this.inbound = inbound;
         Map<String, Object> p = kafka.clientConfig();
         p.put("request.timeout.ms", 3000);
         p.put("default.api.timeout.ms", 3000);
@@ -29,7 +32,8 @@ public final class KafkaHealthIndicator implements HealthIndicator {
         Health.Builder b;
         try {
             int nodes = admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).size();
-            b = Health.up().withDetail("brokers", nodes);
+            b = (inbound.alive() ? Health.up() : Health.down().withDetail("error", "the inbound consumer stopped"))
+                    .withDetail("brokers", nodes);
         } catch (Exception e) {
             b = Health.down().withDetail("error", String.valueOf(e.getCause() != null ? e.getCause() : e));
         }

@@ -55,6 +55,7 @@ public final class KafkaInbound implements AutoCloseable {
     private final Map<TopicPartition, Held> held = new HashMap<>();
     private final Counter delivered;
     private final Counter deadLettered;
+    private final Counter failures;
     private volatile boolean running = true;
 
     private enum Outcome { DELIVERED, HOLD, FAILED }
@@ -94,6 +95,8 @@ public final class KafkaInbound implements AutoCloseable {
         this.deadLettered = Counter.builder("sluice.bridge.kafka.records").tag("direction", "in")
                 .tag("outcome", "deadletter").description("Inbound records sent to the dead-letter topic")
                 .register(meters);
+        this.failures = Counter.builder("sluice.bridge.kafka.inbound.failures")
+                .description("Inbound polls that failed (retried after 1 s)").register(meters);
         Map<String, Object> p = kafka.clientConfig();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-gateway." + kafka.instanceId());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -116,30 +119,18 @@ public final class KafkaInbound implements AutoCloseable {
             List<TopicPartition> parts = partitions();
             consumer.assign(parts);
             while (running) {
-                boolean waiting;
-                synchronized (held) {
-                    waiting = held.values().stream().anyMatch(h -> !h.items.isEmpty());
-                }
-                var records = consumer.poll(Duration.ofMillis(waiting ? 20 : 500));
-                synchronized (held) {
-                    for (ConsumerRecord<String, byte[]> r : records) {
-                        held.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Held()).items
-                                .add(new Item(r));
-                    }
-                    Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
-                    for (var e : held.entrySet()) {
-                        process(e.getKey(), e.getValue(), commits);
-                    }
-                    if (!commits.isEmpty()) {
-                        consumer.commitAsync(commits, (offsets, ex) -> {
-                            if (ex != null) {
-                                log.warn("inbound offset commit failed (records may be delivered again): {}", ex.toString());
-                            }
-                        });
-                    }
+                try {
+                    pollOnce();
+                } catch (WakeupException e) {
+                    throw e;
+                } catch (RuntimeException e) {
+                    // A broker or authorization error must not end inbound delivery for good.
+                    failures.increment();
+                    log.warn("Kafka inbound poll failed; retrying in 1 s: {}", e.toString());
+                    Thread.sleep(1000);
                 }
             }
-        } catch (WakeupException e) {
+        } catch (WakeupException | InterruptedException e) {
             // closing
         } catch (RuntimeException e) {
             log.error("Kafka inbound consumer stopped", e);
@@ -161,14 +152,43 @@ public final class KafkaInbound implements AutoCloseable {
         }
     }
 
+    private void pollOnce() {
+        boolean waiting;
+        synchronized (held) {
+            waiting = held.values().stream().anyMatch(h -> !h.items.isEmpty());
+        }
+        var records = consumer.poll(Duration.ofMillis(waiting ? 20 : 500));
+        synchronized (held) {
+            for (ConsumerRecord<String, byte[]> r : records) {
+                held.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Held()).items
+                        .add(new Item(r));
+            }
+            Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+            for (var e : held.entrySet()) {
+                process(e.getKey(), e.getValue(), commits);
+            }
+            if (!commits.isEmpty()) {
+                consumer.commitAsync(commits, (offsets, ex) -> {
+                    if (ex != null) {
+                        log.warn("inbound offset commit failed (records may be delivered again): {}", ex.toString());
+                    }
+                });
+            }
+        }
+    }
+
     private List<TopicPartition> partitions() {
         String topic = kafka.inboundTopic();
         while (running) {
-            List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (info != null && !info.isEmpty()) {
-                return info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            try {
+                List<PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+                if (info != null && !info.isEmpty()) {
+                    return info.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+                }
+                log.warn("inbound topic {} has no partitions yet; retrying", topic);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                log.warn("inbound topic {} not found in 30 s; retrying: {}", topic, e.getMessage());
             }
-            log.warn("inbound topic {} has no partitions yet; retrying", topic);
         }
         throw new WakeupException();
     }
@@ -311,6 +331,11 @@ public final class KafkaInbound implements AutoCloseable {
             peer.publish("deadletter", m);
         }
         log.debug("inbound record {}/{}/{} dead-lettered: {}", r.topic(), r.partition(), r.offset(), reason);
+    }
+
+    /** Whether the consumer thread is still running (health). */
+    public boolean alive() {
+        return thread.isAlive();
     }
 
     @Override

@@ -74,6 +74,8 @@ public final class KafkaService implements AutoCloseable {
                     properties.deliveryTimeout().toMillis()));
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-" + instanceId);
             p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
+            // A full buffer (Kafka away) makes the sender wait as long as a record may take, not fail sooner.
+            p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, properties.deliveryTimeout().toMillis());
             producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         } catch (RuntimeException ex) {
             if (embedded != null) {
