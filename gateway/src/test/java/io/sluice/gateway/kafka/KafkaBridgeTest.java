@@ -318,6 +318,10 @@ class KafkaBridgeTest {
                     broker.start();
                 }
             }
+            // Inbound delivery came through the outage too.
+            records().write(kafka.inboundTopic(), remote.peerId, utf8("after the outage"), SluiceHeaders.LABEL, "seq",
+                    SluiceHeaders.TYPE, "text");
+            assertThat(remote.next("seq", Duration.ofSeconds(30))).isEqualTo("after the outage");
             // The gateway held at most its high-water mark (plus one message in flight) for the channel.
             assertThat(maxPending[0]).isLessThanOrEqualTo(highWater + 64 * 1024);
             System.out.printf("broker-stop test: max bridge pending %d bytes, max heap used %.1f MiB%n", maxPending[0],
