@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs one of the gateway's benchmark programs (io.sluice.gateway.bench.*) on its test classpath.
 #   bench/gateway.sh RestLoadBenchmark [requestsPerClient]   (root and Chromium: see peer-core's interop README)
+#   bench/gateway.sh KafkaBridgeBenchmark [messagesFor100B] [messagesFor16KiB] [runs]   (docs/kafka-benchmark.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?benchmark class name, e.g. RestLoadBenchmark}; shift

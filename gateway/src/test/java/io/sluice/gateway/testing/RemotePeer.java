@@ -56,12 +56,18 @@ public final class RemotePeer implements AutoCloseable {
 
     /** Creates a gateway peer with {@code createBody} and connects a remote opening {@code labels}. */
     public static RemotePeer connect(int port, String createBody, String... labels) throws Exception {
+        return connect(port, createBody, PeerConnectionSettings.defaults(), labels);
+    }
+
+    /** Same, the remote made with {@code settings} (a runtime of its own, ...), its addresses limited to loopback. */
+    public static RemotePeer connect(int port, String createBody, PeerConnectionSettings settings, String... labels)
+            throws Exception {
         HttpResponse<String> created = call(port, "POST", "/v1/peers", createBody);
         if (created.statusCode() != 201) {
             throw new AssertionError("create peer: " + created.statusCode() + " " + created.body());
         }
         String id = JSON.readTree(created.body()).get("id").asString();
-        RTCPeerConnection pc = new RTCPeerConnection(RTCConfiguration.defaults(), PeerConnectionSettings.defaults()
+        RTCPeerConnection pc = new RTCPeerConnection(RTCConfiguration.defaults(), settings
                 .withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
         RemotePeer r = new RemotePeer("http://127.0.0.1:" + port, id, pc);
         CompletableFuture<Void> gathered = new CompletableFuture<>();
