@@ -33,8 +33,13 @@ public final class KafkaBridge implements Bridge {
 
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
+    private static final byte[] TEXT = "text".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] BINARY = "binary".getBytes(StandardCharsets.US_ASCII);
+
     private final KafkaService kafka;
     private final ObjectMapper json;
+    private final byte[] instanceBytes;
+    private final byte[] replyTopicBytes;
     private final AtomicLong pendingBytes = new AtomicLong();
     private final Counter recordsOut;
     private final Counter bytesOut;
@@ -45,6 +50,8 @@ public final class KafkaBridge implements Bridge {
     public KafkaBridge(KafkaService kafka, ObjectMapper json, MeterRegistry meters) {
         this.kafka = kafka;
         this.json = json;
+        this.instanceBytes = kafka.instanceId().getBytes(StandardCharsets.UTF_8);
+        this.replyTopicBytes = kafka.inboundTopic().getBytes(StandardCharsets.UTF_8);
         this.recordsOut = Counter.builder("sluice.bridge.kafka.records").tag("direction", "out").tag("outcome", "acked")
                 .description("Channel messages acknowledged by Kafka").register(meters);
         this.bytesOut = Counter.builder("sluice.bridge.kafka.bytes").tag("direction", "out")
@@ -98,6 +105,11 @@ public final class KafkaBridge implements Bridge {
         private final RTCDataChannel channel;
         private final String topic;
         private final long highWater = kafka.properties().channelHighWater().toBytes();
+        // Header values that do not change for the channel's life, encoded once.
+        private final byte[] peerBytes;
+        private final byte[] channelBytes;
+        private final byte[] labelBytes;
+        private final byte[] streamBytes;
         private long seq;
         private long pending;
         private boolean paused;
@@ -107,6 +119,10 @@ public final class KafkaBridge implements Bridge {
             this.channelId = channelId;
             this.channel = channel;
             this.topic = topic;
+            this.peerBytes = peer.id().getBytes(StandardCharsets.UTF_8);
+            this.channelBytes = channelId.getBytes(StandardCharsets.UTF_8);
+            this.labelBytes = channel.label().getBytes(StandardCharsets.UTF_8);
+            this.streamBytes = String.valueOf(channel.id()).getBytes(StandardCharsets.UTF_8);
         }
 
         /** Called on the peer's loop, in the order the remote sent. */
@@ -123,15 +139,15 @@ public final class KafkaBridge implements Bridge {
             pendingBytes.addAndGet(payload.length);
             long now = System.currentTimeMillis();
             RecordHeaders h = new RecordHeaders();
-            SluiceHeaders.put(h, SluiceHeaders.PEER, peer.id());
-            SluiceHeaders.put(h, SluiceHeaders.CHANNEL, channelId);
-            SluiceHeaders.put(h, SluiceHeaders.LABEL, channel.label());
-            SluiceHeaders.put(h, SluiceHeaders.STREAM, String.valueOf(channel.id()));
-            SluiceHeaders.put(h, SluiceHeaders.TYPE, binary ? "binary" : "text");
-            SluiceHeaders.put(h, SluiceHeaders.SEQ, Long.toString(n));
-            SluiceHeaders.put(h, SluiceHeaders.TIMESTAMP, Long.toString(now));
-            SluiceHeaders.put(h, SluiceHeaders.INSTANCE, kafka.instanceId());
-            SluiceHeaders.put(h, SluiceHeaders.REPLY_TOPIC, kafka.inboundTopic());
+            h.add(SluiceHeaders.PEER, peerBytes);
+            h.add(SluiceHeaders.CHANNEL, channelBytes);
+            h.add(SluiceHeaders.LABEL, labelBytes);
+            h.add(SluiceHeaders.STREAM, streamBytes);
+            h.add(SluiceHeaders.TYPE, binary ? BINARY : TEXT);
+            h.add(SluiceHeaders.SEQ, Long.toString(n).getBytes(StandardCharsets.US_ASCII));
+            h.add(SluiceHeaders.TIMESTAMP, Long.toString(now).getBytes(StandardCharsets.US_ASCII));
+            h.add(SluiceHeaders.INSTANCE, instanceBytes);
+            h.add(SluiceHeaders.REPLY_TOPIC, replyTopicBytes);
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, null, now, peer.id(), payload, h);
             kafka.send(record, (md, e) -> done(n, binary, payload, e));
         }

@@ -74,6 +74,10 @@ public final class KafkaService implements AutoCloseable {
                     properties.deliveryTimeout().toMillis()));
             p.put(ProducerConfig.CLIENT_ID_CONFIG, "sluice-" + instanceId);
             p.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 1);
+            // A peer's records share a partition: Kafka's default 16 KiB batch would send 16 KiB messages
+            // one per request, five in flight (docs/kafka-benchmark.md).
+            p.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+            p.putIfAbsent(ProducerConfig.BUFFER_MEMORY_CONFIG, 64L * 1024 * 1024);
             // A full buffer (Kafka away) makes the sender wait as long as a record may take, not fail sooner.
             p.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, properties.deliveryTimeout().toMillis());
             producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());

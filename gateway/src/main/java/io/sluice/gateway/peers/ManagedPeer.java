@@ -46,6 +46,8 @@ public final class ManagedPeer {
     private volatile List<io.sluice.gateway.bridge.BridgeBinding> bridges = List.of();
     private final java.util.concurrent.ConcurrentHashMap<String, List<io.sluice.gateway.bridge.BridgeBinding>>
             channelBridges = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Channels attached to a bridge: their messages go there, not to the event stream. */
+    private final java.util.Set<String> bridged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Integer maxChannels;
     private volatile java.time.Duration connectTimeout;
 
@@ -169,10 +171,12 @@ public final class ManagedPeer {
                 if (c != null) {
                     for (io.sluice.gateway.bridge.BridgeBinding b : bridges) {
                         if (b.matches(c.label())) {
+                            bridged.add(cid);
                             b.bridge().attach(ManagedPeer.this, cid, c, b.options());
                         }
                     }
                     for (io.sluice.gateway.bridge.BridgeBinding b : channelBridges.getOrDefault(cid, List.of())) {
+                        bridged.add(cid);
                         b.bridge().attach(ManagedPeer.this, cid, c, b.options());
                     }
                 }
@@ -181,6 +185,9 @@ public final class ManagedPeer {
             @Override
             public void onMessage(String text) {
                 meters.received(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+                if (bridged.contains(cid)) {
+                    return;
+                }
                 Map<String, Object> m = channelRef(cid, ch());
                 m.put("binary", false);
                 m.put("data", text);
@@ -190,6 +197,9 @@ public final class ManagedPeer {
             @Override
             public void onMessage(byte[] data) {
                 meters.received(data.length);
+                if (bridged.contains(cid)) {
+                    return;
+                }
                 Map<String, Object> m = channelRef(cid, ch());
                 m.put("binary", true);
                 m.put("data", java.util.Base64.getEncoder().encodeToString(data));

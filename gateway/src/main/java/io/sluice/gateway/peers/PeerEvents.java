@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The events of one peer: a bounded log of the most recent ones (so a subscriber that reconnects
+ * The events of one peer: a bounded log of the most recent ones (by count and by size) (so a subscriber that reconnects
  * with its last seen sequence number misses nothing still held) and the live subscribers. Appended
  * on the peer's event loop; subscribers must hand events off without blocking.
  */
@@ -17,10 +17,14 @@ public final class PeerEvents {
     /** Events kept for replay. */
     public static final int KEPT = 1000;
 
+    /** Characters of event data kept for replay (messages carry their payload): about 2 MiB per peer. */
+    public static final long KEPT_CHARS = 1L << 20;
+
     private final String peerId;
     private final ArrayDeque<PeerEvent> log = new ArrayDeque<>();
     private final CopyOnWriteArrayList<Consumer<PeerEvent>> subscribers = new CopyOnWriteArrayList<>();
     private long seq;
+    private long chars;
 
     PeerEvents(String peerId) {
         this.peerId = peerId;
@@ -32,13 +36,25 @@ public final class PeerEvents {
         synchronized (log) {
             e = new PeerEvent(++seq, peerId, type, System.currentTimeMillis(), data);
             log.addLast(e);
-            if (log.size() > KEPT) {
-                log.removeFirst();
+            chars += weight(e);
+            while (log.size() > 1 && (log.size() > KEPT || chars > KEPT_CHARS)) {
+                chars -= weight(log.removeFirst());
             }
         }
         for (Consumer<PeerEvent> s : subscribers) {
             s.accept(e);
         }
+    }
+
+    /** Roughly the characters an event holds: its string values. */
+    private static long weight(PeerEvent e) {
+        long w = 32;
+        for (Object v : e.data().values()) {
+            if (v instanceof String str) {
+                w += str.length();
+            }
+        }
+        return w;
     }
 
     /**

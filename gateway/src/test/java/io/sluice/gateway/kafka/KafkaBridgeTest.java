@@ -69,6 +69,9 @@ class KafkaBridgeTest {
     @Autowired
     KafkaBridge bridge;
 
+    @Autowired
+    io.sluice.gateway.peers.PeerRegistry registry;
+
     static KafkaRecords records;
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -157,6 +160,10 @@ class KafkaBridgeTest {
                     r -> remote.peerId.equals(r.key()), 2, Duration.ofSeconds(5));
             assertThat(got).hasSize(1);
             assertThat(header(got.get(0), SluiceHeaders.LABEL)).isEqualTo("own");
+            // A bridged channel's messages go to its bridge, not to the peer's event stream.
+            var events = registry.find(remote.peerId).events().recent();
+            assertThat(events).filteredOn(e -> e.type().equals("message")).extracting(e -> e.data().get("data"))
+                    .containsExactly("not bridged");
             var refused = RemotePeer.call(port, "POST", "/v1/peers/" + remote.peerId + "/channels",
                     "{\"label\":\"x\",\"bridges\":[{\"channels\":\"x\",\"target\":\"kafka\"}]}");
             assertThat(json.readTree(refused.body()).get("name").asString()).isEqualTo("TypeError");
