@@ -140,11 +140,8 @@ public final class ManagedPeer {
         if (!own.isEmpty()) {
             channelBridges.put(cid, List.copyOf(own));
         }
-        RTCDataChannel[] self = new RTCDataChannel[1];
-        RTCDataChannel ch = pc.createDataChannel(label, init, listenerFor(cid, () -> self[0]));
-        synchronized (self) {
-            self[0] = ch;
-        }
+        // The listener gets the channel before it can open: bridges attach on open, on the loop.
+        RTCDataChannel ch = pc.createDataChannel(label, init, c -> listenerFor(cid, () -> c));
         channels.put(cid, ch);
         channelIds.put(ch, cid);
         return cid;

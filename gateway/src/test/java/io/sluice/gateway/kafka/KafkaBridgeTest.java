@@ -154,11 +154,14 @@ class KafkaBridgeTest {
             Interop.waitFor(() -> remote.channel("own") != null
                     && remote.channel("own").readyState() == io.sluice.peer.api.RTCDataChannelState.OPEN,
                     Duration.ofSeconds(10), "the gateway's channel open at the remote");
-            remote.channel("own").send("on my own bridge");
             remote.channel("plain").send("not bridged");
+            remote.channel("own").send("on my own bridge");
             List<ConsumerRecord<String, byte[]>> got = records().read("sluice.messages",
-                    r -> remote.peerId.equals(r.key()), 2, Duration.ofSeconds(5));
+                    r -> remote.peerId.equals(r.key()), 1, Duration.ofSeconds(30));
             assertThat(got).hasSize(1);
+            // Nothing from the plain channel, which went first.
+            assertThat(records().read("sluice.messages", r -> remote.peerId.equals(r.key()), 2,
+                    Duration.ofSeconds(2))).hasSize(1);
             assertThat(header(got.get(0), SluiceHeaders.LABEL)).isEqualTo("own");
             // A bridged channel's messages go to its bridge, not to the peer's event stream.
             var events = registry.find(remote.peerId).events().recent();
@@ -205,6 +208,49 @@ class KafkaBridgeTest {
             assertThat(header(dead.get(0), SluiceHeaders.ERROR)).contains(url).contains("HTTP 503");
             assertThat(header(dead.get(0), SluiceHeaders.LABEL)).isEqualTo("h");
             assertThat(header(dead.get(0), SluiceHeaders.TYPE)).isEqualTo("text");
+        }
+    }
+
+    @Test
+    void oddInboundRecordsAreDeadLetteredOrDeliveredNeverFatal() throws Exception {
+        try (RemotePeer remote = RemotePeer.connect(port,
+                "{\"bridges\":[{\"channels\":\"a\",\"target\":\"kafka\"}]}", "a")) {
+            String inbound = kafka.inboundTopic();
+            var raw = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(
+                    Map.<String, Object>of("bootstrap.servers", kafka.bootstrapServers()),
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            try (raw) {
+                var h = new org.apache.kafka.common.header.internals.RecordHeaders();
+                h.add(SluiceHeaders.LABEL, null); // a header without a value
+                raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(inbound, null, remote.peerId,
+                        utf8("null label"), h)).get();
+                var bad = new org.apache.kafka.common.header.internals.RecordHeaders();
+                bad.add(SluiceHeaders.LABEL, "a".getBytes(StandardCharsets.UTF_8));
+                bad.add(SluiceHeaders.TYPE, "text".getBytes(StandardCharsets.UTF_8));
+                raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(inbound, null, remote.peerId,
+                        new byte[] {(byte) 0xff, (byte) 0xfe, 'x'}, bad)).get(); // not UTF-8, sent as text
+                var empty = new org.apache.kafka.common.header.internals.RecordHeaders();
+                empty.add(SluiceHeaders.LABEL, "a".getBytes(StandardCharsets.UTF_8));
+                raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(inbound, null, remote.peerId, null,
+                        empty)).get(); // a null value: an empty binary message
+                // Larger than the remote's max-message-size (256 KiB by default): refused, dead-lettered.
+                raw.send(new org.apache.kafka.clients.producer.ProducerRecord<>(inbound, null, remote.peerId,
+                        new byte[600 * 1024], empty)).get();
+                raw.send(new org.apache.kafka.clients.producer.ProducerRecord<String, byte[]>(inbound, null, (String) null, utf8("no key"),
+                        empty)).get();
+            }
+            assertThat(remote.next("a", Duration.ofSeconds(10))).isEqualTo("\ufffd\ufffdx");
+            assertThat((byte[]) remote.next("a", Duration.ofSeconds(10))).isEmpty();
+            List<ConsumerRecord<String, byte[]>> dead = records().read("sluice.deadletter",
+                    r -> remote.peerId.equals(r.key()) || r.key() == null, 3, Duration.ofSeconds(30));
+            assertThat(dead).extracting(r -> header(r, SluiceHeaders.ERROR))
+                    .anySatisfy(e -> assertThat(e).contains("no channel"))
+                    .anySatisfy(e -> assertThat(e).contains("refused"))
+                    .anySatisfy(e -> assertThat(e).contains("no peer"));
+            records().write(inbound, remote.peerId, utf8("still fine"), SluiceHeaders.LABEL, "a", SluiceHeaders.TYPE,
+                    "text");
+            assertThat(remote.next("a", Duration.ofSeconds(10))).isEqualTo("still fine");
         }
     }
 

@@ -1133,7 +1133,7 @@ public final class RTCPeerConnection implements AutoCloseable {
     }
 
     public RTCDataChannel createDataChannel(String label, RTCDataChannelInit init) {
-        return createDataChannel(label, init, null);
+        return createDataChannel(label, init, (DataChannelListener) null);
     }
 
     /**
@@ -1142,10 +1142,21 @@ public final class RTCPeerConnection implements AutoCloseable {
      * {@code open}).
      */
     public RTCDataChannel createDataChannel(String label, RTCDataChannelInit init, DataChannelListener listener) {
+        return createDataChannel(label, init, c -> listener);
+    }
+
+    /**
+     * As {@link #createDataChannel(String, RTCDataChannelInit, DataChannelListener)}, the listener
+     * made from the channel itself: for a listener that needs the channel (to act on it when it
+     * opens) before this method has returned it.
+     */
+    public RTCDataChannel createDataChannel(String label, RTCDataChannelInit init,
+            java.util.function.Function<RTCDataChannel, DataChannelListener> listenerFor) {
         if (closed.get()) {
             throw new InvalidStateError("the RTCPeerConnection is closed");
         }
         RTCDataChannel channel = RTCDataChannel.create(label, init == null ? RTCDataChannelInit.DEFAULT : init);
+        DataChannelListener listener = listenerFor.apply(channel);
         if (listener != null) {
             channel.addListener(listener);
         }
