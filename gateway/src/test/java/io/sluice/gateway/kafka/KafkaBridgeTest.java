@@ -255,6 +255,38 @@ class KafkaBridgeTest {
     }
 
     @Test
+    void aRecordForAClosedLabelWaitsForTheRemoteToOpenItAgain() throws Exception {
+        try (RemotePeer remote = RemotePeer.connect(port,
+                "{\"bridges\":[{\"channels\":\"again\",\"target\":\"kafka\"}]}", "again", "other")) {
+            String closedId = registry.find(remote.peerId).channels().entrySet().stream()
+                    .filter(e -> e.getValue().label().equals("again")).findFirst().orElseThrow().getKey();
+            remote.channel("again").close();
+            Interop.waitFor(() -> registry.find(remote.peerId).channels().values().stream()
+                    .noneMatch(c -> c.label().equals("again")
+                            && c.readyState() != io.sluice.peer.api.RTCDataChannelState.CLOSED),
+                    Duration.ofSeconds(10), "the gateway's side closed");
+            records().write(kafka.inboundTopic(), remote.peerId, utf8("for whoever is 'again'"), SluiceHeaders.LABEL,
+                    "again", SluiceHeaders.TYPE, "text");
+            Thread.sleep(200); // the record is read and waits (inbound-wait-for-channel is 2 s here)
+            java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
+            remote.pc.createDataChannel("again", null, new io.sluice.peer.api.DataChannelListener() {
+                @Override
+                public void onMessage(String text) {
+                    got.add(text);
+                }
+            });
+            assertThat(got.poll(10, TimeUnit.SECONDS)).isEqualTo("for whoever is 'again'");
+            // By id, the closed channel is gone for good: dead-lettered at once.
+            records().write(kafka.inboundTopic(), remote.peerId, utf8("too late"), SluiceHeaders.CHANNEL, closedId);
+            List<ConsumerRecord<String, byte[]>> dead = records().read("sluice.deadletter",
+                    r -> remote.peerId.equals(r.key()) && "too late".equals(new String(r.value(), StandardCharsets.UTF_8)),
+                    1, Duration.ofSeconds(20));
+            assertThat(dead).hasSize(1);
+            assertThat(header(dead.get(0), SluiceHeaders.ERROR)).contains(closedId).contains("closed");
+        }
+    }
+
+    @Test
     void aSlowChannelPausesConsumptionAndNothingIsSkipped() throws Exception {
         try (RemotePeer remote = RemotePeer.connect(port,
                 "{\"bridges\":[{\"channels\":\"slow\",\"target\":\"kafka\"}]}", "slow")) {
