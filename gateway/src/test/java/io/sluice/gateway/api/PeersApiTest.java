@@ -2,16 +2,10 @@ package io.sluice.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.gateway.testing.LoopbackRemote;
 import io.sluice.peer.api.PeerConnectionListener;
-import io.sluice.peer.api.PeerConnectionSettings;
-import io.sluice.peer.api.RTCConfiguration;
 import io.sluice.peer.api.RTCIceCandidateInit;
-import io.sluice.peer.api.RTCPeerConnection;
-import io.sluice.peer.api.RTCPeerConnectionIceEvent;
-import io.sluice.peer.api.RTCPeerConnectionState;
 import io.sluice.peer.api.RTCSessionDescription;
-import io.sluice.peer.net.AddressFilter;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,50 +54,6 @@ class PeersApiTest {
         return JsonMapper.builder().build().writeValueAsString(s);
     }
 
-    /** A peer-core peer playing the remote (browser, device) side. */
-    private static final class Remote implements AutoCloseable {
-        final RTCPeerConnection pc = new RTCPeerConnection(RTCConfiguration.defaults(), PeerConnectionSettings
-                .defaults().withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
-        final CompletableFuture<Void> gathered = new CompletableFuture<>();
-        final CompletableFuture<Void> connected = new CompletableFuture<>();
-
-        Remote() {
-            pc.addListener(new PeerConnectionListener() {
-                @Override
-                public void onIceCandidate(RTCPeerConnectionIceEvent event) {
-                    if (event.candidate() == null) {
-                        gathered.complete(null);
-                    }
-                }
-
-                @Override
-                public void onConnectionStateChange(RTCPeerConnectionState state) {
-                    if (state == RTCPeerConnectionState.CONNECTED) {
-                        connected.complete(null);
-                    }
-                }
-            });
-        }
-
-        String completeOffer() throws Exception {
-            return completeOffer(true);
-        }
-
-        String completeOffer(boolean withChannel) throws Exception {
-            if (withChannel) {
-                pc.createDataChannel("data");
-            }
-            pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-            gathered.get(10, TimeUnit.SECONDS);
-            return pc.localDescription().sdp();
-        }
-
-        @Override
-        public void close() {
-            pc.close();
-        }
-    }
-
     @Test
     void negotiateThroughTheJsonApi() throws Exception {
         JsonNode created = ok(call("POST", "/v1/peers", "application/json",
@@ -112,7 +62,7 @@ class PeersApiTest {
         assertThat(created.get("signalingState").asString()).isEqualTo("stable");
         assertThat(created.get("connectionState").asString()).isEqualTo("new");
         assertThat(created.get("metadata").get("device").asString()).isEqualTo("d1");
-        try (Remote remote = new Remote()) {
+        try (LoopbackRemote remote = new LoopbackRemote()) {
             String offer = remote.completeOffer();
             JsonNode applied = ok(call("PUT", "/v1/peers/" + id + "/remote-description", "application/json",
                     "{\"type\":\"offer\",\"sdp\":" + jsonString(offer) + "}"), 200);
@@ -162,7 +112,7 @@ class PeersApiTest {
 
     @Test
     void oneCallFormWithAClientThatNeverTrickles() throws Exception {
-        try (Remote remote = new Remote()) {
+        try (LoopbackRemote remote = new LoopbackRemote()) {
             HttpResponse<String> r = call("POST", "/v1/whip", "application/sdp", remote.completeOffer());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
             assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -247,7 +197,7 @@ class PeersApiTest {
     void eventsStreamAsServerSentEventsAndReplayAfterLastEventId() throws Exception {
         String id = ok(call("POST", "/v1/peers", "application/json", "{}"), 201).get("id").asString();
         List<JsonNode> events = stream("/v1/peers/" + id + "/events", null);
-        try (Remote remote = new Remote(); AutoCloseable cleanup = () -> call("DELETE", "/v1/peers/" + id, null, null)) {
+        try (LoopbackRemote remote = new LoopbackRemote(); AutoCloseable cleanup = () -> call("DELETE", "/v1/peers/" + id, null, null)) {
             ok(call("PUT", "/v1/peers/" + id + "/remote-description", "application/json",
                     "{\"type\":\"offer\",\"sdp\":" + jsonString(remote.completeOffer()) + "}"), 200);
             JsonNode answer = ok(call("PUT", "/v1/peers/" + id + "/local-description", null, null), 200);
@@ -319,7 +269,7 @@ class PeersApiTest {
     void dataChannelsThroughRestAndEvents() throws Exception {
         String id = ok(call("POST", "/v1/peers", "application/json", "{}"), 201).get("id").asString();
         List<JsonNode> events = stream("/v1/peers/" + id + "/events", null);
-        try (Remote remote = new Remote(); AutoCloseable cleanup = () -> call("DELETE", "/v1/peers/" + id, null, null)) {
+        try (LoopbackRemote remote = new LoopbackRemote(); AutoCloseable cleanup = () -> call("DELETE", "/v1/peers/" + id, null, null)) {
             java.util.concurrent.LinkedBlockingQueue<Object> atRemote = new java.util.concurrent.LinkedBlockingQueue<>();
             java.util.concurrent.CompletableFuture<io.sluice.peer.api.RTCDataChannel> remoteOpened =
                     new java.util.concurrent.CompletableFuture<>();
@@ -415,7 +365,7 @@ class PeersApiTest {
         }
     }
 
-    private void forwardCandidates(List<JsonNode> events, Remote remote) {
+    private void forwardCandidates(List<JsonNode> events, LoopbackRemote remote) {
         for (JsonNode e : events) {
             JsonNode c = e.get("candidate");
             if (e.get("type").asString().equals("icecandidate") && c != null && !c.isNull()
@@ -474,7 +424,7 @@ class PeersApiTest {
 
     @Test
     void oneCallFormWithTheLoopbackBridgeEchoes() throws Exception {
-        try (Remote remote = new Remote()) {
+        try (LoopbackRemote remote = new LoopbackRemote()) {
             java.util.concurrent.LinkedBlockingQueue<Object> echoes = new java.util.concurrent.LinkedBlockingQueue<>();
             java.util.concurrent.CompletableFuture<Void> open = new java.util.concurrent.CompletableFuture<>();
             io.sluice.peer.api.RTCDataChannel ch = remote.pc.createDataChannel("telemetry", null,

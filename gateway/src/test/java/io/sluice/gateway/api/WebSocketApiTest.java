@@ -2,18 +2,12 @@ package io.sluice.gateway.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.gateway.testing.LoopbackRemote;
 import io.sluice.peer.api.DataChannelListener;
-import io.sluice.peer.api.PeerConnectionListener;
-import io.sluice.peer.api.PeerConnectionSettings;
-import io.sluice.peer.api.RTCConfiguration;
 import io.sluice.peer.api.RTCDataChannel;
 import io.sluice.peer.api.RTCIceCandidateInit;
 import io.sluice.peer.api.RTCPeerConnection;
-import io.sluice.peer.api.RTCPeerConnectionIceEvent;
-import io.sluice.peer.api.RTCPeerConnectionState;
 import io.sluice.peer.api.RTCSessionDescription;
-import io.sluice.peer.net.AddressFilter;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -113,27 +107,12 @@ class WebSocketApiTest {
         assertThat(c.call("nonsense", peerId, null).get("error").get("name").asString()).isEqualTo("TypeError");
         assertThat(c.call("getPeer", "nope", null).get("error").get("status").asInt()).isEqualTo(404);
 
-        RTCPeerConnection remote = new RTCPeerConnection(RTCConfiguration.defaults(), PeerConnectionSettings.defaults()
-                .withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
+        LoopbackRemote lr = new LoopbackRemote();
+        RTCPeerConnection remote = lr.pc;
         try {
-            CompletableFuture<Void> gathered = new CompletableFuture<>();
-            CompletableFuture<Void> connected = new CompletableFuture<>();
+            CompletableFuture<Void> gathered = lr.gathered;
+            CompletableFuture<Void> connected = lr.connected;
             LinkedBlockingQueue<String> atRemote = new LinkedBlockingQueue<>();
-            remote.addListener(new PeerConnectionListener() {
-                @Override
-                public void onIceCandidate(RTCPeerConnectionIceEvent event) {
-                    if (event.candidate() == null) {
-                        gathered.complete(null);
-                    }
-                }
-
-                @Override
-                public void onConnectionStateChange(RTCPeerConnectionState state) {
-                    if (state == RTCPeerConnectionState.CONNECTED) {
-                        connected.complete(null);
-                    }
-                }
-            });
             RTCDataChannel ch = remote.createDataChannel("ws", null, new DataChannelListener() {
                 @Override
                 public void onMessage(String text) {

@@ -3,20 +3,15 @@ package io.sluice.gateway.testing;
 import io.sluice.peer.api.DataChannelListener;
 import io.sluice.peer.api.PeerConnectionListener;
 import io.sluice.peer.api.PeerConnectionSettings;
-import io.sluice.peer.api.RTCConfiguration;
 import io.sluice.peer.api.RTCDataChannel;
 import io.sluice.peer.api.RTCPeerConnection;
-import io.sluice.peer.api.RTCPeerConnectionIceEvent;
 import io.sluice.peer.api.RTCSessionDescription;
 import io.sluice.peer.interop.Interop;
-import io.sluice.peer.net.AddressFilter;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -67,18 +62,10 @@ public final class RemotePeer implements AutoCloseable {
             throw new AssertionError("create peer: " + created.statusCode() + " " + created.body());
         }
         String id = JSON.readTree(created.body()).get("id").asString();
-        RTCPeerConnection pc = new RTCPeerConnection(RTCConfiguration.defaults(), settings
-                .withAddressFilter(AddressFilter.only(List.of(InetAddress.getLoopbackAddress()))));
+        LoopbackRemote remote = new LoopbackRemote(settings);
+        RTCPeerConnection pc = remote.pc;
         RemotePeer r = new RemotePeer("http://127.0.0.1:" + port, id, pc);
-        CompletableFuture<Void> gathered = new CompletableFuture<>();
         pc.addListener(new PeerConnectionListener() {
-            @Override
-            public void onIceCandidate(RTCPeerConnectionIceEvent e) {
-                if (e.candidate() == null) {
-                    gathered.complete(null);
-                }
-            }
-
             @Override
             public void onDataChannel(RTCDataChannel ch) {
                 // A channel the gateway opened: queued like the others, under its label.
@@ -97,7 +84,7 @@ public final class RemotePeer implements AutoCloseable {
             r.channels.put(labels[i], pc.createDataChannel(labels[i], null, queueing(q, open)));
         }
         pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-        gathered.get(10, TimeUnit.SECONDS);
+        remote.gathered.get(10, TimeUnit.SECONDS);
         String offer = JSON.writeValueAsString(Map.of("type", "offer", "sdp", pc.localDescription().sdp()));
         expect(call(port, "PUT", "/v1/peers/" + id + "/remote-description", offer), 200);
         expect(call(port, "PUT", "/v1/peers/" + id + "/local-description", null), 200);
