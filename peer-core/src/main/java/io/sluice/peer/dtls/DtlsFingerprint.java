@@ -49,30 +49,12 @@ public record DtlsFingerprint(String algorithm, byte[] value) {
         if (sdpValue == null) {
             throw new IllegalArgumentException("fingerprint: null");
         }
-        String s = sdpValue.trim();
-        int sp = s.indexOf(' ');
-        if (sp <= 0) {
-            throw new IllegalArgumentException("fingerprint: expected 'hash-func SP hex', got '" + abbreviate(s) + "'");
+        try {
+            io.sluice.peer.sdp.Fingerprint f = io.sluice.peer.sdp.Fingerprint.parse(sdpValue.trim());
+            return new DtlsFingerprint(f.hashFunction(), f.digest());
+        } catch (io.sluice.peer.sdp.SdpParseException e) {
+            throw new IllegalArgumentException("fingerprint: " + e.getMessage(), e);
         }
-        String alg = s.substring(0, sp);
-        String hex = s.substring(sp + 1).trim();
-        if (hex.isEmpty() || hex.length() % 3 != 2) {
-            throw new IllegalArgumentException("fingerprint: malformed hex '" + abbreviate(hex) + "'");
-        }
-        byte[] out = new byte[(hex.length() + 1) / 3];
-        for (int i = 0; i < out.length; i++) {
-            int p = i * 3;
-            if (i > 0 && hex.charAt(p - 1) != ':') {
-                throw new IllegalArgumentException("fingerprint: expected ':' at " + (p - 1));
-            }
-            int hi = Character.digit(hex.charAt(p), 16);
-            int lo = Character.digit(hex.charAt(p + 1), 16);
-            if (hi < 0 || lo < 0) {
-                throw new IllegalArgumentException("fingerprint: bad hex digit at " + p);
-            }
-            out[i] = (byte) ((hi << 4) | lo);
-        }
-        return new DtlsFingerprint(alg, out);
     }
 
     /** The SDP form: {@code sha-256 AB:CD:...}. */
@@ -130,19 +112,7 @@ public record DtlsFingerprint(String algorithm, byte[] value) {
     }
 
     static String hex(byte[] bytes) {
-        final char[] digits = "0123456789ABCDEF".toCharArray();
-        StringBuilder sb = new StringBuilder(bytes.length * 3);
-        for (int i = 0; i < bytes.length; i++) {
-            if (i > 0) {
-                sb.append(':');
-            }
-            sb.append(digits[(bytes[i] >> 4) & 0xf]).append(digits[bytes[i] & 0xf]);
-        }
-        return sb.toString();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+        return io.sluice.peer.sdp.Fingerprint.hex(bytes);
     }
 
     @Override

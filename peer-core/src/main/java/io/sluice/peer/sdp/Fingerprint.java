@@ -83,13 +83,18 @@ public record Fingerprint(String hashFunction, byte[] digest) {
 
     /** The digest as upper-case hex bytes joined by colons, as written in SDP. */
     public String hex() {
-        StringBuilder b = new StringBuilder(digest.length * 3);
-        for (int i = 0; i < digest.length; i++) {
+        return hex(digest);
+    }
+
+    /** Bytes as upper-case hex joined by colons, the SDP form of a digest. */
+    public static String hex(byte[] bytes) {
+        StringBuilder b = new StringBuilder(bytes.length * 3);
+        for (int i = 0; i < bytes.length; i++) {
             if (i > 0) {
                 b.append(':');
             }
-            b.append(Character.toUpperCase(Character.forDigit(digest[i] >> 4 & 0xf, 16)));
-            b.append(Character.toUpperCase(Character.forDigit(digest[i] & 0xf, 16)));
+            b.append(Character.toUpperCase(Character.forDigit(bytes[i] >> 4 & 0xf, 16)));
+            b.append(Character.toUpperCase(Character.forDigit(bytes[i] & 0xf, 16)));
         }
         return b.toString();
     }
