@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param initialBackoff first retry delay, doubled each try with jitter, up to {@code maxBackoff}
  * @param timeout per request
  * @param queue messages held per channel before its reading is paused (backpressure)
+ * @param maxReplyBytes the largest callback response body read (its body goes back on the channel);
+ *     a larger one fails the delivery like an error status
  * @param eventQueue peer events held for an events callback before it is given up (events cannot
  *     be held back at their source)
  */
@@ -23,7 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record HttpBridgeProperties(@DefaultValue("") String secret, @DefaultValue List<String> allowedHosts,
         @DefaultValue("5") int maxAttempts, @DefaultValue("200ms") Duration initialBackoff,
         @DefaultValue("5s") Duration maxBackoff, @DefaultValue("10s") Duration timeout,
-        @DefaultValue("64") int queue, @DefaultValue("1000") int eventQueue) {
+        @DefaultValue("64") int queue, @DefaultValue("1000") int eventQueue,
+        @DefaultValue("256KB") org.springframework.util.unit.DataSize maxReplyBytes) {
 
     @Override
     public String toString() {

@@ -292,8 +292,17 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                     });
         }
 
-        private void reply(HttpResponse<byte[]> r) {
-            byte[] body = r.body();
+        private void reply(HttpResponse<LimitedBody.Reply> r) {
+            if (r.body().tooLarge()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("channelId", channelId);
+                m.put("target", "http");
+                m.put("reason", "the callback's reply is larger than " + properties.maxReplyBytes().toBytes()
+                        + " bytes (sluice.bridges.http.max-reply-bytes); not sent on the channel");
+                peer.publish("bridgeerror", m);
+                return;
+            }
+            byte[] body = r.body().bytes();
             if (body == null || body.length == 0 || channel.readyState() != RTCDataChannelState.OPEN) {
                 return;
             }
@@ -331,7 +340,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
     /** How a delivery ended: the 2xx response, or why it failed (after {@code attempts} tries). */
     @FunctionalInterface
     private interface Outcome {
-        void done(HttpResponse<byte[]> response, String failure, int attempts);
+        void done(HttpResponse<LimitedBody.Reply> response, String failure, int attempts);
     }
 
     /**
@@ -345,7 +354,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         HttpRequest request = b.header("X-Sluice-Timestamp", ts)
                 .header("X-Sluice-Signature", "sha256=" + sign(ts, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
+        http.sendAsync(request, LimitedBody.handler(properties.maxReplyBytes().toBytes())).whenComplete((r, e) -> {
             if (e == null && r.statusCode() / 100 == 2) {
                 outcome.done(r, null, attempt);
             } else if (attempt < properties.maxAttempts()) {

@@ -22,6 +22,7 @@ import org.springframework.util.unit.DataSize;
  *     records until it drains
  * @param inboundHeldPerPartition inbound records held (waiting for their channel) per partition
  *     before the partition's consumption is paused
+ * @param inboundHeldBytesPerPartition the same bound in payload bytes
  * @param inboundWaitForChannel how long an inbound record waits for its channel to exist and open
  *     before it goes to the dead-letter topic
  */
@@ -36,6 +37,7 @@ public record KafkaBridgeProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("5m") Duration deliveryTimeout,
         @DefaultValue("1MB") DataSize inboundBufferedAmount,
         @DefaultValue("1000") int inboundHeldPerPartition,
+        @DefaultValue("8MB") DataSize inboundHeldBytesPerPartition,
         @DefaultValue("30s") Duration inboundWaitForChannel) {
 
     /**

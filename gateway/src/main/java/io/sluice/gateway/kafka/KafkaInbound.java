@@ -83,6 +83,7 @@ public final class KafkaInbound implements AutoCloseable {
     /** One partition's records not yet accepted, in offset order. */
     private static final class Held {
         final ArrayDeque<Item> items = new ArrayDeque<>();
+        long bytes;
         long committed = -1;
         boolean paused;
     }
@@ -102,6 +103,8 @@ public final class KafkaInbound implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // What the consumer itself buffers ahead of us stays small too.
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-" + kafka.instanceId() + "-inbound");
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         meters.gauge("sluice.bridge.kafka.inbound.held", held, h -> {
@@ -222,20 +225,27 @@ public final class KafkaInbound implements AutoCloseable {
         }
         long next = -1;
         while (!h.items.isEmpty() && h.items.peekFirst().done) {
-            next = h.items.pollFirst().record.offset() + 1;
+            ConsumerRecord<String, byte[]> r = h.items.pollFirst().record;
+            h.bytes -= size(r);
+            next = r.offset() + 1;
         }
         if (next > h.committed) {
             h.committed = next;
             commits.put(tp, new OffsetAndMetadata(next));
         }
         int limit = kafka.properties().inboundHeldPerPartition();
-        if (!h.paused && h.items.size() >= limit) {
+        long byteLimit = kafka.properties().inboundHeldBytesPerPartition().toBytes();
+        if (!h.paused && (h.items.size() >= limit || h.bytes >= byteLimit)) {
             h.paused = true;
             consumer.pause(List.of(tp));
-        } else if (h.paused && h.items.size() <= limit / 2) {
+        } else if (h.paused && h.items.size() <= limit / 2 && h.bytes <= byteLimit / 2) {
             h.paused = false;
             consumer.resume(List.of(tp));
         }
+    }
+
+    private static long size(ConsumerRecord<String, byte[]> r) {
+        return r.value() == null ? 0 : r.value().length;
     }
 
     private static String route(ConsumerRecord<String, byte[]> r) {

@@ -49,6 +49,7 @@ class HttpCallbackBridgeTest {
     static final AtomicInteger badSignatures = new AtomicInteger();
     static final List<String> events = new CopyOnWriteArrayList<>();
     static final List<String> batches = new CopyOnWriteArrayList<>();
+    static final AtomicInteger bigRequests = new AtomicInteger();
     static HttpServer server;
     static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
@@ -97,6 +98,19 @@ class HttpCallbackBridgeTest {
                 Thread.currentThread().interrupt();
             }
             ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.createContext("/big", ex -> {
+            ex.getRequestBody().readAllBytes();
+            bigRequests.incrementAndGet();
+            byte[] reply = new byte[300 * 1024];
+            ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+            ex.sendResponseHeaders(200, reply.length);
+            try {
+                ex.getResponseBody().write(reply);
+            } catch (java.io.IOException closedEarly) {
+                // the gateway stops reading past its limit
+            }
             ex.close();
         });
         server.createContext("/events", ex -> {
@@ -270,6 +284,25 @@ class HttpCallbackBridgeTest {
         HttpResponse<String> bad = call("POST", "/v1/peers", "{\"bridges\":[{\"target\":\"http\",\"url\":\"" + url
                 + "\",\"batch\":0}]}");
         assertThat(json.readTree(bad.body()).get("name").asString()).isEqualTo("TypeError");
+    }
+
+    @Test
+    void anOversizedReplyIsReportedNotHeld() throws Exception {
+        bigRequests.set(0);
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/big";
+        try (RemotePeer s = RemotePeer.connect(port, "{\"bridges\":[{\"channels\":\"r\",\"target\":\"http\",\"url\":\""
+                + url + "\"}]}", "r")) {
+            s.channel("r").send("give me a lot");
+            Interop.waitFor(() -> registry.get(s.peerId, null).events().recent().stream()
+                    .anyMatch(e -> e.type().equals("bridgeerror")), Duration.ofSeconds(10), "a bridgeerror event");
+            assertThat(registry.get(s.peerId, null).events().recent().stream()
+                    .filter(e -> e.type().equals("bridgeerror")).findFirst().orElseThrow().data().get("reason").toString())
+                    .contains("max-reply-bytes");
+            assertThat(s.next("r", Duration.ofMillis(500))).isNull();
+            // Delivered (2xx): not retried, not dead-lettered.
+            assertThat(bigRequests.get()).isEqualTo(1);
+            assertThat(registry.get(s.peerId, null).events().recent()).noneMatch(e -> e.type().equals("deadletter"));
+        }
     }
 
     @Test
