@@ -112,6 +112,16 @@ public final class KafkaInbound implements AutoCloseable {
                 return h.values().stream().mapToInt(x -> x.items.size()).sum();
             }
         });
+        meters.gauge("sluice.bridge.kafka.inbound.held.bytes", held, h -> {
+            synchronized (h) {
+                return h.values().stream().mapToLong(x -> x.bytes).sum();
+            }
+        });
+        meters.gauge("sluice.bridge.kafka.inbound.paused", held, h -> {
+            synchronized (h) {
+                return h.values().stream().filter(x -> x.paused).count();
+            }
+        });
         thread = new Thread(this::run, "sluice-kafka-inbound");
         thread.setDaemon(true);
         thread.start();
@@ -163,8 +173,9 @@ public final class KafkaInbound implements AutoCloseable {
         var records = consumer.poll(Duration.ofMillis(waiting ? 20 : 500));
         synchronized (held) {
             for (ConsumerRecord<String, byte[]> r : records) {
-                held.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Held()).items
-                        .add(new Item(r));
+                Held h = held.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Held());
+                h.items.add(new Item(r));
+                h.bytes += size(r);
             }
             Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
             for (var e : held.entrySet()) {

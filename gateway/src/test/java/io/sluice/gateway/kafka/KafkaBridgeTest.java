@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
     "sluice.ice.loopback=true", "sluice.ice.addresses=127.0.0.1", "sluice.limits.requests-per-second=0",
     "sluice.timeouts.drain=1s", "sluice.bridges.kafka.enabled=true", "sluice.bridges.kafka.embedded.port=0",
     "sluice.bridges.kafka.instance-id=test-a", "sluice.bridges.kafka.inbound-wait-for-channel=2s",
-    "sluice.bridges.kafka.inbound-held-per-partition=50", "sluice.bridges.http.secret=k",
+    "sluice.bridges.kafka.inbound-held-per-partition=50",
+    "sluice.bridges.kafka.inbound-held-bytes-per-partition=256KB", "sluice.bridges.http.secret=k",
     "sluice.bridges.http.max-attempts=1", "management.endpoint.health.show-details=always"})
 @Timeout(120)
 class KafkaBridgeTest {
@@ -311,6 +312,11 @@ class KafkaBridgeTest {
                 assertThat(stuck).isLessThan(count);
                 Thread.sleep(1000);
                 assertThat(committed(admin)).isEqualTo(stuck);
+                // The partition is paused, and what the bridge holds is bounded (by bytes here: 256 KB,
+                // plus what one poll brought, at most the consumer's fetch).
+                assertThat(gauge("sluice.bridge.kafka.inbound.paused")).isEqualTo(1);
+                double heldBytes = gauge("sluice.bridge.kafka.inbound.held.bytes");
+                assertThat(heldBytes).isGreaterThanOrEqualTo(256 * 1024).isLessThanOrEqualTo(256 * 1024 + (16 << 20));
 
                 remote.channel("slow").resumeReading();
                 for (int i = 0; i < count; i++) {
@@ -319,8 +325,17 @@ class KafkaBridgeTest {
                     assertThat(java.nio.ByteBuffer.wrap((byte[]) m).getInt()).isEqualTo(i);
                 }
                 Interop.waitFor(() -> committed(admin) >= count, Duration.ofSeconds(20), "all committed");
+                Interop.waitFor(() -> gauge("sluice.bridge.kafka.inbound.held.bytes") == 0
+                        && gauge("sluice.bridge.kafka.inbound.paused") == 0, Duration.ofSeconds(10), "nothing held");
             }
         }
+    }
+
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
+    private double gauge(String name) {
+        return meters.get(name).gauge().value();
     }
 
     /** Offsets this instance committed on its inbound topic, summed over partitions. */
