@@ -182,10 +182,23 @@ class PeersApiTest {
         }
         http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(line -> {
             if (line.startsWith("data:")) {
+                try {
+                    io.sluice.gateway.testing.ContractSchemas.assertValid("events", line.substring(5));
+                } catch (AssertionError e) {
+                    violations.add(e.getMessage());
+                }
                 events.add(json.readTree(line.substring(5)));
             }
         }));
         return events;
+    }
+
+    /** Events that broke the published events schema (the SSE reader runs on another thread). */
+    private final List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void everyEventMatchedThePublishedSchema() {
+        assertThat(violations).isEmpty();
     }
 
     private static List<String> types(List<JsonNode> events) {

@@ -42,6 +42,14 @@ class WebSocketApiTest {
     private final ObjectMapper json = JsonMapper.builder().build();
 
     /** A client socket: results by request id, events in order. */
+    /** Messages that broke the published WebSocket schema (the listener runs on another thread). */
+    final List<String> violations = new CopyOnWriteArrayList<>();
+
+    @org.junit.jupiter.api.AfterEach
+    void everyMessageMatchedThePublishedSchema() {
+        org.assertj.core.api.Assertions.assertThat(violations).isEmpty();
+    }
+
     final class Client implements WebSocket.Listener {
         final Map<String, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
         final List<JsonNode> events = new CopyOnWriteArrayList<>();
@@ -53,6 +61,11 @@ class WebSocketApiTest {
         public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                try {
+                    io.sluice.gateway.testing.ContractSchemas.assertValid("websocket", partial.toString());
+                } catch (AssertionError e) {
+                    violations.add(e.getMessage());
+                }
                 JsonNode m = json.readTree(partial.toString());
                 partial.setLength(0);
                 if (m.has("event")) {

@@ -318,6 +318,9 @@ class HttpCallbackBridgeTest {
             assertThat(events).allSatisfy(e -> assertThat(e).startsWith("signed application/cloudevents+json")
                     .contains("\"specversion\":\"1.0\"").contains("\"subject\":\"" + s.peerId + "\"")
                     .doesNotContain("not an event"));
+            for (String e : events) {
+                io.sluice.gateway.testing.ContractSchemas.assertValid("cloudevent", e.substring(e.indexOf('{')));
+            }
             // In order: sequence numbers increase.
             List<Long> seqs = events.stream().map(e -> json.readTree(e.substring(e.indexOf('{'))).get("sequence")
                     .asLong()).toList();
