@@ -61,12 +61,33 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
 
     public HttpCallbackBridge(HttpBridgeProperties properties,
             org.springframework.beans.factory.ObjectProvider<io.sluice.gateway.kafka.KafkaService> kafka,
-            tools.jackson.databind.ObjectMapper json) {
+            tools.jackson.databind.ObjectMapper json, io.micrometer.core.instrument.MeterRegistry meters) {
         this.properties = properties;
         this.kafka = kafka;
         this.json = json;
+        this.requestsOk = requests(meters, "ok");
+        this.requestsRetried = requests(meters, "retried");
+        this.requestsFailed = requests(meters, "failed");
+        this.delivered = io.micrometer.core.instrument.Counter.builder("sluice.bridge.http.messages")
+                .tag("outcome", "delivered").description("Channel messages a callback took (2xx)").register(meters);
+        this.deadLettered = io.micrometer.core.instrument.Counter.builder("sluice.bridge.http.messages")
+                .tag("outcome", "deadletter").description("Channel messages given up after max-attempts")
+                .register(meters);
         this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    private final io.micrometer.core.instrument.Counter requestsOk;
+    private final io.micrometer.core.instrument.Counter requestsRetried;
+    private final io.micrometer.core.instrument.Counter requestsFailed;
+    private final io.micrometer.core.instrument.Counter delivered;
+    private final io.micrometer.core.instrument.Counter deadLettered;
+
+    private static io.micrometer.core.instrument.Counter requests(io.micrometer.core.instrument.MeterRegistry m,
+            String outcome) {
+        return io.micrometer.core.instrument.Counter.builder("sluice.bridge.http.requests").tag("outcome", outcome)
+                .description("Callback requests (ok: 2xx; retried: failed and tried again; failed: the last try failed)")
+                .register(m);
     }
 
     @Override
@@ -225,6 +246,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
             headers.put("X-Sluice-Count", Integer.toString(ps.size()));
             post(uri, headers, json.writeValueAsBytes(Map.of("messages", messages)), 1, (r, failure, attempts) -> {
                 if (failure == null) {
+                    delivered.increment(ps.size());
                     reply(r);
                 } else {
                     for (Pending p : ps) {
@@ -236,6 +258,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         }
 
         private void deadLetter(Pending p, String failure, int attempts) {
+            deadLettered.increment();
             Map<String, Object> dead = new LinkedHashMap<>();
             dead.put("channelId", channelId);
             dead.put("label", channel.label());
@@ -259,6 +282,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
             headers.put("X-Sluice-Seq", Long.toString(n));
             post(uri, headers, p.payload(), 1, (r, failure, attempts) -> {
                 if (failure == null) {
+                    delivered.increment();
                     reply(r);
                 } else {
                     deadLetter(p, failure, attempts);
@@ -356,8 +380,10 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         http.sendAsync(request, LimitedBody.handler(properties.maxReplyBytes().toBytes())).whenComplete((r, e) -> {
             if (e == null && r.statusCode() / 100 == 2) {
+                requestsOk.increment();
                 outcome.done(r, null, attempt);
             } else if (attempt < properties.maxAttempts()) {
+                requestsRetried.increment();
                 long base = Math.min(properties.maxBackoff().toMillis(),
                         properties.initialBackoff().toMillis() << Math.min(20, attempt - 1));
                 long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
@@ -367,6 +393,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                     outcome.done(null, "the gateway is shutting down", attempt);
                 }
             } else {
+                requestsFailed.increment();
                 outcome.done(null, e != null ? e.toString() : "HTTP " + r.statusCode(), attempt);
             }
         });

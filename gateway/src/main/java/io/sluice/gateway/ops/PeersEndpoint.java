@@ -29,7 +29,11 @@ public class PeersEndpoint {
     /** One peer as operators see it. */
     public record PeerSnapshot(String id, String owner, Map<String, String> metadata, String createdAt,
             String signalingState, String iceGatheringState, String iceConnectionState, String connectionState,
-            String dtlsState, SelectedPair selectedCandidatePair, Counters counters) {
+            String dtlsState, SelectedPair selectedCandidatePair, Counters counters, List<BridgeView> bridges) {
+    }
+
+    /** A bridge declaration of the peer (a callback URL without its query, which may carry a token). */
+    public record BridgeView(String target, String channels, String topic, String url, boolean events) {
     }
 
     /** Transport and data-channel counters (from the peer's getStats). */
@@ -64,7 +68,18 @@ public class PeersEndpoint {
                 pair.remote().toSdpValue(), pair.state().spec(), pair.nominated());
         return new PeerSnapshot(p.id(), p.owner(), p.metadata(), p.createdAt().toString(), pc.signalingState().spec(),
                 pc.iceGatheringState().spec(), pc.iceConnectionState().spec(), pc.connectionState().spec(),
-                pc.dtlsTransportState().spec(), selected, counters(pc));
+                pc.dtlsTransportState().spec(), selected, counters(pc), bridges(p));
+    }
+
+    private static List<BridgeView> bridges(ManagedPeer p) {
+        return p.bindings().stream().map(b -> {
+            String url = b.options().get("url");
+            if (url != null && url.indexOf('?') >= 0) {
+                url = url.substring(0, url.indexOf('?')) + "?…";
+            }
+            return new BridgeView(b.bridge().name(), b.events() && b.channels().pattern().equals("(?!)") ? null
+                    : b.channels().pattern(), b.options().get("topic"), url, b.events());
+        }).toList();
     }
 
     private static Counters counters(RTCPeerConnection pc) {

@@ -149,6 +149,9 @@ class HttpCallbackBridgeTest {
     @Autowired
     PeerRegistry registry;
 
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
+
     private final HttpClient http = HttpClient.newHttpClient();
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -192,6 +195,8 @@ class HttpCallbackBridgeTest {
             s.channel("cb").send("retry-me");
             assertThat(s.next("cb", Duration.ofSeconds(10))).isEqualTo("ack:retry-me");
             assertThat(seen).containsExactly("1:retry-me", "1:retry-me", "1:retry-me");
+            assertThat(meters.get("sluice.bridge.http.requests").tag("outcome", "retried").counter().count())
+                    .isGreaterThanOrEqualTo(2);
 
             mode = "down";
             s.channel("cb").send("lost-cause");
@@ -201,6 +206,8 @@ class HttpCallbackBridgeTest {
                     .filter(e -> e.type().equals("deadletter")).findFirst().orElseThrow();
             assertThat(dead.data()).containsEntry("data", "lost-cause").containsEntry("attempts", 3)
                     .containsEntry("label", "cb");
+            assertThat(meters.get("sluice.bridge.http.messages").tag("outcome", "deadletter").counter().count())
+                    .isGreaterThanOrEqualTo(1);
             // Order is kept: the next message goes after the dead one.
             mode = "ok";
             s.channel("cb").send("after");

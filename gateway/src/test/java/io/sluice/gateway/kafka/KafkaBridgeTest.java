@@ -133,6 +133,10 @@ class KafkaBridgeTest {
                 c.get("data").properties().forEach(f -> sse.put(f.getKey(), f.getValue()));
                 io.sluice.gateway.testing.ContractSchemas.assertValid("events", json.writeValueAsString(sse));
             }
+            // Operators see the declaration in the actuator view of the peer.
+            JsonNode view = json.readTree(RemotePeer.call(port, "GET", "/actuator/peers/" + remote.peerId, null).body());
+            assertThat(view.get("bridges").get(0).get("target").asString()).isEqualTo("kafka");
+            assertThat(view.get("bridges").get(0).get("events").asBoolean()).isTrue();
             // Only events were declared: the channel's messages are not bridged.
             remote.channel("x").send("not bridged");
             assertThat(records().read("sluice.messages", m -> remote.peerId.equals(m.key()), 1,
