@@ -31,6 +31,17 @@ public interface Bridge {
     /** Called on the peer's event loop when a matching channel opens; must not block. */
     void attach(ManagedPeer peer, String channelId, RTCDataChannel channel, java.util.Map<String, String> options);
 
+    /** TypeError unless every option is one the bridge takes: a misplaced option is a mistake, not a no-op. */
+    static void onlyOptions(String bridge, java.util.Map<String, String> options, String... allowed) {
+        java.util.List<String> ok = java.util.List.of(allowed);
+        for (String key : options.keySet()) {
+            if (!ok.contains(key)) {
+                throw new io.sluice.peer.api.error.TypeError("the " + bridge + " bridge takes no " + key
+                        + (ok.isEmpty() ? "" : " (it takes " + String.join(", ", ok) + ")"));
+            }
+        }
+    }
+
     /** A listener handing every message to {@code sink} as (binary?, payload bytes; text as UTF-8). */
     static io.sluice.peer.api.DataChannelListener payloads(PayloadSink sink) {
         return new io.sluice.peer.api.DataChannelListener() {

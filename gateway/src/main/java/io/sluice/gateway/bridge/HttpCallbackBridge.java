@@ -97,6 +97,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
 
     @Override
     public void validate(Map<String, String> options) {
+        Bridge.onlyOptions(name(), options, "url", "batch");
         if (properties.secret().isEmpty()) {
             throw new InvalidAccessError("the http bridge has no secret configured (sluice.bridges.http.secret)");
         }

@@ -20,6 +20,11 @@ public class LoopbackBridge implements Bridge {
     }
 
     @Override
+    public void validate(java.util.Map<String, String> options) {
+        Bridge.onlyOptions(name(), options);
+    }
+
+    @Override
     public void attach(ManagedPeer peer, String channelId, RTCDataChannel channel,
             java.util.Map<String, String> options) {
         channel.addListener(new DataChannelListener() {

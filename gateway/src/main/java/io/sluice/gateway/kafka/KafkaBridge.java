@@ -72,6 +72,7 @@ public final class KafkaBridge implements Bridge {
 
     @Override
     public void validate(Map<String, String> options) {
+        Bridge.onlyOptions(name(), options, "topic");
         String topic = options.get("topic");
         if (topic != null && !TOPIC.matcher(topic).matches()) {
             throw new SyntaxError("not a Kafka topic name (1-249 of A-Z a-z 0-9 . _ -): " + topic);

@@ -160,6 +160,13 @@ class KafkaBridgeTest {
         var badTopic = RemotePeer.call(port, "POST", "/v1/peers",
                 "{\"bridges\":[{\"target\":\"kafka\",\"topic\":\"no spaces\"}]}");
         assertThat(json.readTree(badTopic.body()).get("name").asString()).isEqualTo("SyntaxError");
+        var urlOnKafka = RemotePeer.call(port, "POST", "/v1/peers",
+                "{\"bridges\":[{\"target\":\"kafka\",\"url\":\"https://example.com/\"}]}");
+        assertThat(urlOnKafka.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(urlOnKafka.body()).get("detail").asString()).contains("kafka bridge takes no url");
+        var topicOnLoopback = RemotePeer.call(port, "POST", "/v1/peers",
+                "{\"bridges\":[{\"target\":\"loopback\",\"topic\":\"t\"}]}");
+        assertThat(json.readTree(topicOnLoopback.body()).get("name").asString()).isEqualTo("TypeError");
         var eventsOnLoopback = RemotePeer.call(port, "POST", "/v1/peers",
                 "{\"bridges\":[{\"target\":\"loopback\",\"events\":true}]}");
         assertThat(json.readTree(eventsOnLoopback.body()).get("name").asString()).isEqualTo("NotSupportedError");

@@ -9,7 +9,6 @@ import io.sluice.gateway.testing.KafkaRecords;
 import io.sluice.gateway.testing.RemotePeer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
