@@ -109,11 +109,11 @@ public class EventStreamController implements DisposableBean, org.springframewor
             executor.execute(this::drain);
         }
 
-        private volatile boolean completed;
+        private final java.util.concurrent.CompletableFuture<Void> completed = new java.util.concurrent.CompletableFuture<>();
 
         private synchronized void complete() {
-            if (!completed) {
-                completed = true;
+            if (!completed.isDone()) {
+                completed.complete(null);
                 emitter.complete();
             }
         }
@@ -129,7 +129,8 @@ public class EventStreamController implements DisposableBean, org.springframewor
             complete();
         }
 
-        boolean completed() {
+        /** Completes once the stream has been ended. */
+        java.util.concurrent.CompletableFuture<Void> completed() {
             return completed;
         }
 
@@ -170,7 +171,7 @@ public class EventStreamController implements DisposableBean, org.springframewor
                         done = true;
                         queue.clear();
                         running = false;
-                        completed = true;
+                        completed.complete(null);
                     }
                     emitter.completeWithError(ex);
                     return;
@@ -197,14 +198,13 @@ public class EventStreamController implements DisposableBean, org.springframewor
             p.finish();
         }
         // What was queued (a peer's last "closed" event, say) is sent before the server stops.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (System.nanoTime() < deadline && open.values().stream().anyMatch(p -> !p.completed())) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        try {
+            java.util.concurrent.CompletableFuture.allOf(open.values().stream().map(Pump::completed)
+                    .toArray(java.util.concurrent.CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a stream that cannot take its last events in 2 s is cut
         }
     }
 

@@ -72,11 +72,14 @@ public final class KafkaInbound implements AutoCloseable {
     /** A consumed record waiting for its channel. */
     private static final class Item {
         final ConsumerRecord<String, byte[]> record;
+        /** Peer and channel, read from the headers once: a waiting record is looked at every poll. */
+        final String route;
         final long firstTried = System.nanoTime();
         boolean done;
 
         Item(ConsumerRecord<String, byte[]> record) {
             this.record = record;
+            this.route = route(record);
         }
     }
 
@@ -217,8 +220,7 @@ public final class KafkaInbound implements AutoCloseable {
             if (it.done) {
                 continue;
             }
-            String route = route(it.record);
-            if (blocked.contains(route)) {
+            if (blocked.contains(it.route)) {
                 continue;
             }
             Attempt a = attempt(it);
@@ -231,7 +233,7 @@ public final class KafkaInbound implements AutoCloseable {
                     it.done = true;
                     deadLetter(it.record, a.reason());
                 }
-                case HOLD -> blocked.add(route);
+                case HOLD -> blocked.add(it.route);
             }
         }
         long next = -1;

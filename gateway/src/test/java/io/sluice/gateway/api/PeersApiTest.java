@@ -218,16 +218,7 @@ class PeersApiTest {
                     .get(5, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
             while (!types(events).contains("connectionstatechange:connected") && System.nanoTime() < deadline) {
-                for (JsonNode e : events) {
-                    JsonNode c = e.get("candidate");
-                    if (e.get("type").asString().equals("icecandidate") && c != null && !c.isNull()
-                            && !c.get("candidate").asString().isEmpty() && !e.has("forwarded")) {
-                        ((tools.jackson.databind.node.ObjectNode) e).put("forwarded", true);
-                        remote.pc.addIceCandidate(new RTCIceCandidateInit(c.get("candidate").asString(),
-                                c.get("sdpMid").asString(), null, null));
-                    }
-                }
-                Thread.onSpinWait();
+                forwardCandidates(events, remote);
             }
             List<String> t = types(events);
             assertThat(t).containsSubsequence("signalingstatechange:have-remote-offer", "signalingstatechange:stable",

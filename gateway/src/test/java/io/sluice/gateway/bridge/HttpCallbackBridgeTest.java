@@ -321,7 +321,10 @@ class HttpCallbackBridgeTest {
             Interop.waitFor(() -> events.stream().anyMatch(e -> e.contains("io.sluice.peer.connectionstatechange")
                     && e.contains("\"connected\"")), Duration.ofSeconds(10), "the connected event posted");
             s.channel("quiet").send("not an event");
-            Thread.sleep(300);
+            // Events are posted in order: once the channel's close event is in, the message came before it.
+            s.channel("quiet").close();
+            Interop.waitFor(() -> events.stream().anyMatch(e -> e.contains("io.sluice.peer.close\"")),
+                    Duration.ofSeconds(10), "the channel's close event posted");
             assertThat(events).allSatisfy(e -> assertThat(e).startsWith("signed application/cloudevents+json")
                     .contains("\"specversion\":\"1.0\"").contains("\"subject\":\"" + s.peerId + "\"")
                     .doesNotContain("not an event"));

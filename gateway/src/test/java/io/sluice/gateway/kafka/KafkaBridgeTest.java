@@ -294,7 +294,8 @@ class KafkaBridgeTest {
                     Duration.ofSeconds(10), "the gateway's side closed");
             records().write(kafka.inboundTopic(), remote.peerId, utf8("for whoever is 'again'"), SluiceHeaders.LABEL,
                     "again", SluiceHeaders.TYPE, "text");
-            Thread.sleep(200); // the record is read and waits (inbound-wait-for-channel is 2 s here)
+            Interop.waitFor(() -> gauge("sluice.bridge.kafka.inbound.held") >= 1, Duration.ofSeconds(10),
+                    "the record read and waiting for its channel");
             java.util.concurrent.LinkedBlockingQueue<String> got = new java.util.concurrent.LinkedBlockingQueue<>();
             remote.pc.createDataChannel("again", null, new io.sluice.peer.api.DataChannelListener() {
                 @Override
@@ -333,10 +334,21 @@ class KafkaBridgeTest {
             // committed offset stays behind what was written.
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 Interop.waitFor(() -> committed(admin) > 0, Duration.ofSeconds(20), "some records committed");
-                Thread.sleep(1000);
-                long stuck = committed(admin);
+                Interop.waitFor(() -> gauge("sluice.bridge.kafka.inbound.paused") == 1, Duration.ofSeconds(20),
+                        "the partition paused");
+                // The last commits of what the channel took before it filled land; then nothing moves.
+                long[] last = {-1, 0}; // value, since (nanoTime)
+                Interop.waitFor(() -> {
+                    long c = committed(admin);
+                    if (c != last[0]) {
+                        last[0] = c;
+                        last[1] = System.nanoTime();
+                    }
+                    return System.nanoTime() - last[1] > Duration.ofMillis(500).toNanos();
+                }, Duration.ofSeconds(20), "the committed offset unchanged for 500 ms");
+                long stuck = last[0];
                 assertThat(stuck).isLessThan(count);
-                Thread.sleep(1000);
+                Thread.sleep(1000); // a stretch of time in which nothing may be committed
                 assertThat(committed(admin)).isEqualTo(stuck);
                 // The partition is paused, and what the bridge holds is bounded (by bytes here: 256 KB,
                 // plus what one poll brought, at most the consumer's fetch).
