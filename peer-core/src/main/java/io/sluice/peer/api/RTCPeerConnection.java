@@ -847,6 +847,11 @@ public final class RTCPeerConnection implements AutoCloseable {
             }
         }
         MediaDescription t = transportSection(sdp);
+        if (type == RTCSdpType.OFFER && t == null && !sdp.media().isEmpty()) {
+            throw new NotSupportedError("no m-section of the offer can be answered: " + unanswerable(sdp)
+                    + " (Sluice answers data channels: m=application UDP/DTLS/SCTP webrtc-datachannel, or DTLS/SCTP"
+                    + " with a=sctpmap; media tracks are not supported yet)");
+        }
         if (t != null) {
             for (Fingerprint f : sdp.fingerprints(t)) {
                 if (!DtlsFingerprint.SUPPORTED.contains(f.hashFunction().toLowerCase(java.util.Locale.ROOT))) {
@@ -854,6 +859,26 @@ public final class RTCPeerConnection implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The m-lines of {@code sdp}, for an error message: "m=audio 9 UDP/TLS/RTP/SAVPF 111, ...". */
+    private static String unanswerable(SessionDescription sdp) {
+        StringBuilder b = new StringBuilder();
+        for (MediaDescription m : sdp.media()) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            if (b.length() > 400) {
+                b.append("...");
+                break;
+            }
+            b.append("m=").append(m.type()).append(' ').append(m.port()).append(' ').append(m.proto()).append(' ')
+                    .append(String.join(" ", m.formats().subList(0, Math.min(8, m.formats().size()))));
+            if (m.isRejected()) {
+                b.append(" (rejected)");
+            }
+        }
+        return b.toString();
     }
 
     private void applyRemote(Desc desc) {
@@ -925,6 +950,7 @@ public final class RTCPeerConnection implements AutoCloseable {
         MediaDescription remoteSection = remote == null ? null : transportSection(remote.parsed());
         if (remoteSection != null) {
             dataChannels.setRemoteMaxMessageSize(remoteSection.maxMessageSize());
+            dataChannels.setRemoteSctpPort(Jsep.remoteSctpPort(remoteSection));
         }
         Setup setup = answer.setup(m);
         DtlsRole role;
