@@ -41,6 +41,9 @@ final class DataChannels implements RTCDataChannel.Backend {
 
         /** Sends one SCTP packet as a DTLS application record. */
         boolean sendPacket(byte[] packet);
+
+        /** A channel's listener threw. */
+        void onListenerFailure(RTCDataChannel channel, RuntimeException failure);
     }
 
     private final EventLoop loop;
@@ -358,6 +361,11 @@ final class DataChannels implements RTCDataChannel.Backend {
             log.debug("{}send on '{}' refused: {}", logPrefix, channel.label(), e.getMessage());
         }
         drive();
+    }
+
+    @Override
+    public void listenerFailed(RTCDataChannel channel, RuntimeException failure) {
+        listener.onListenerFailure(channel, failure);
     }
 
     @Override

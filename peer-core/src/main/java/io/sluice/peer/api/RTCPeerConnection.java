@@ -99,6 +99,8 @@ public final class RTCPeerConnection implements AutoCloseable {
     private boolean restartRequested;
     private boolean dataChannelRequested;
     private boolean negotiationNeeded;
+    /** Exceptions thrown by the application's listeners (connection and channels). */
+    private final java.util.concurrent.atomic.AtomicLong listenerFailures = new java.util.concurrent.atomic.AtomicLong();
     private final DataChannels dataChannels;
     private final RTCDtlsTransport dtlsTransport;
     private volatile RTCSctpTransport sctpTransport;
@@ -174,6 +176,11 @@ public final class RTCPeerConnection implements AutoCloseable {
                     @Override
                     public boolean sendPacket(byte[] packet) {
                         return transport.sendApplicationData(packet, 0, packet.length);
+                    }
+
+                    @Override
+                    public void onListenerFailure(RTCDataChannel channel, RuntimeException failure) {
+                        listenerFailed(channel, failure);
                     }
                 });
     }
@@ -346,6 +353,7 @@ public final class RTCPeerConnection implements AutoCloseable {
         RTCStatsReport.Builder r = new RTCStatsReport.Builder();
         Map<String, Object> pcStats = r.add("P", "peer-connection", ts);
         pcStats.put("dataChannelsOpened", dataChannels.openedCount());
+        pcStats.put("listenerFailures", listenerFailures.get());
         pcStats.put("dataChannelsClosed", dataChannels.closedCount());
         Map<String, Object> t = r.add("T01", "transport", ts);
         t.put("bytesSent", transport.counters.bytesOut.get());
@@ -489,6 +497,19 @@ public final class RTCPeerConnection implements AutoCloseable {
                 event.accept(l);
             } catch (RuntimeException e) {
                 log.warn("{}listener failed", logPrefix, e);
+                listenerFailed(null, e);
+            }
+        }
+    }
+
+    /** A listener threw: counted, and reported to every listener (whose own failures here are only logged). */
+    private void listenerFailed(RTCDataChannel channel, RuntimeException failure) {
+        listenerFailures.incrementAndGet();
+        for (PeerConnectionListener l : listeners) {
+            try {
+                l.onListenerFailure(channel, failure);
+            } catch (RuntimeException e) {
+                log.error("{}onListenerFailure failed", logPrefix, e);
             }
         }
     }

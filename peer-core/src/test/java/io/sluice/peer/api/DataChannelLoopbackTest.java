@@ -305,4 +305,89 @@ class DataChannelLoopbackTest {
                     "a drained");
         }
     }
+
+    /**
+     * bufferedAmountAtMost completes at once below the mark, waits while the remote holds the sender
+     * back, completes as the buffer drains, and completes when the channel closes with data queued.
+     */
+    @Test
+    void bufferedAmountAtMostWaitsForTheDrain() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            Watch aw = new Watch();
+            RTCDataChannel a = p.a.createDataChannel("drain", null, aw);
+            CompletableFuture<RTCDataChannel> bChannel = new CompletableFuture<>();
+            p.b.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    channel.pauseReading();
+                    bChannel.complete(channel);
+                }
+            });
+            p.negotiate(p.a, true);
+            aw.open.get(10, TimeUnit.SECONDS);
+            RTCDataChannel b = bChannel.get(10, TimeUnit.SECONDS);
+            assertThat(a.bufferedAmountAtMost(0)).isCompleted();
+            for (int i = 0; i < 48; i++) {
+                a.send(new byte[64 * 1024]);
+            }
+            CompletableFuture<Void> empty = a.bufferedAmountAtMost(0);
+            CompletableFuture<Void> half = a.bufferedAmountAtMost(a.bufferedAmount() / 2);
+            CompletableFuture<Void> high = a.bufferedAmountAtMost(Long.MAX_VALUE);
+            assertThat(high).isCompleted();
+            // b reads nothing: its window fills and a stays far above both marks.
+            io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() < 48L * 64 * 1024,
+                    java.time.Duration.ofSeconds(10), "some of a's data in flight");
+            assertThat(empty).isNotDone();
+            b.resumeReading();
+            half.get(10, TimeUnit.SECONDS);
+            empty.get(10, TimeUnit.SECONDS);
+            assertThat(a.bufferedAmount()).isZero();
+
+            // A channel that closes with data still queued releases its waiters.
+            b.pauseReading();
+            for (int i = 0; i < 48; i++) {
+                a.send(new byte[64 * 1024]);
+            }
+            CompletableFuture<Void> never = a.bufferedAmountAtMost(0);
+            io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() < 48L * 64 * 1024,
+                    java.time.Duration.ofSeconds(10), "some of a's data in flight");
+            assertThat(never).isNotDone();
+            p.a.close();
+            never.get(10, TimeUnit.SECONDS);
+            assertThat(a.readyState()).isEqualTo(RTCDataChannelState.CLOSED);
+        }
+    }
+
+    /** A listener that throws is counted in the stats and reported to the connection's listeners. */
+    @Test
+    void aFailingListenerIsCountedAndReported() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            Watch aw = new Watch();
+            RTCDataChannel a = p.a.createDataChannel("faulty", null, aw);
+            CompletableFuture<RTCDataChannel> reported = new CompletableFuture<>();
+            p.b.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    channel.addListener(new DataChannelListener() {
+                        @Override
+                        public void onMessage(String text) {
+                            throw new IllegalStateException("bug in the application: " + text);
+                        }
+                    });
+                }
+
+                @Override
+                public void onListenerFailure(RTCDataChannel channel, RuntimeException failure) {
+                    assertThat(failure).hasMessage("bug in the application: boom");
+                    reported.complete(channel);
+                }
+            });
+            p.negotiate(p.a, true);
+            aw.open.get(10, TimeUnit.SECONDS);
+            a.send("boom");
+            assertThat(reported.get(10, TimeUnit.SECONDS).label()).isEqualTo("faulty");
+            Map<String, Object> pc = p.b.getStats().get(5, TimeUnit.SECONDS).ofType("peer-connection").get(0);
+            assertThat(pc.get("listenerFailures")).isEqualTo(1L);
+        }
+    }
 }
