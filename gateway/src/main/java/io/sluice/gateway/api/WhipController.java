@@ -63,8 +63,10 @@ public class WhipController {
                     + properties.limits().maxSdpBytes(), 413);
         }
         String offer = new String(body, StandardCharsets.UTF_8);
+        // The owner is read here, on the request's thread: the chain below completes on the peer's loop.
+        String owner = Owner.current();
         ManagedPeer peer = registry.create(RTCConfiguration.defaults(), bridge == null
-                ? java.util.Map.of("via", "whip") : java.util.Map.of("via", "whip", "bridge", bridge), Owner.current());
+                ? java.util.Map.of("via", "whip") : java.util.Map.of("via", "whip", "bridge", bridge), owner);
         peer.bridges(bindings);
         RTCPeerConnection pc = peer.pc();
         long timeoutMs = properties.ice().gatheringTimeout().toMillis();
@@ -73,7 +75,8 @@ public class WhipController {
                 .thenCompose(v -> peer.gatheringComplete().completeOnTimeout(null, timeoutMs, TimeUnit.MILLISECONDS))
                 .handle((v, e) -> {
                     if (e != null) {
-                        registry.close(peer.id(), Owner.current());
+                        // An offer that cannot be answered (or any failure) leaves no peer behind.
+                        registry.close(peer.id(), owner);
                         throw e instanceof java.util.concurrent.CompletionException ce ? ce
                                 : new java.util.concurrent.CompletionException(e);
                     }

@@ -46,6 +46,9 @@ import org.springframework.stereotype.Component;
 @EnableConfigurationProperties(HttpBridgeProperties.class)
 public class HttpCallbackBridge implements Bridge, DisposableBean {
 
+    /** Unsent reply bytes on a channel above which no further callback is posted. */
+    static final long REPLY_HIGH_WATER = 1024L * 1024;
+
     private final HttpBridgeProperties properties;
     private final HttpClient http;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -254,7 +257,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                         deadLetter(p, failure, attempts);
                     }
                 }
-                next();
+                nextOnceDrained();
             });
         }
 
@@ -288,7 +291,7 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                 } else {
                     deadLetter(p, failure, attempts);
                 }
-                next();
+                nextOnceDrained();
             });
         }
 
@@ -315,6 +318,19 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                                     channelId, n, e.toString());
                         }
                     });
+        }
+
+        /**
+         * The next callback goes out once the channel has room again: while replies wait to be sent
+         * to the remote, no further message is posted, the queue fills and the channel's reading
+         * pauses, so a remote that sends faster than it reads its replies is held back.
+         */
+        private void nextOnceDrained() {
+            if (channel.bufferedAmount() > REPLY_HIGH_WATER) {
+                channel.bufferedAmountAtMost(REPLY_HIGH_WATER / 2).thenRun(this::next);
+            } else {
+                next();
+            }
         }
 
         private void reply(HttpResponse<LimitedBody.Reply> r) {

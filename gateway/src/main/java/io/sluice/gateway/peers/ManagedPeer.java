@@ -122,6 +122,18 @@ public final class ManagedPeer {
                 Map<String, Object> data = channelFields(cid, channel);
                 events.publish("datachannel", data);
             }
+
+            @Override
+            public void onListenerFailure(RTCDataChannel channel, RuntimeException failure) {
+                meters.listenerFailures.increment();
+                Map<String, Object> data = new LinkedHashMap<>();
+                String cid = channel == null ? null : channelIds.get(channel);
+                if (cid != null) {
+                    data.put("channelId", cid);
+                }
+                data.put("reason", "a listener of the gateway failed: " + failure);
+                events.publish("bridgeerror", data);
+            }
         });
     }
 

@@ -14,6 +14,7 @@ public final class PeerMeters {
     final Counter bytesOut;
     final Timer setup;
     final Counter closedByTimeout;
+    final Counter listenerFailures;
 
     private final MeterRegistry registry;
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map<String, Long>> seenDrops =
@@ -34,6 +35,9 @@ public final class PeerMeters {
                 .maximumExpectedValue(Duration.ofSeconds(60)).register(registry);
         closedByTimeout = Counter.builder("sluice.peers.closed").tag("reason", "timeout")
                 .description("Peers closed because they never connected or stayed disconnected").register(registry);
+        listenerFailures = Counter.builder("sluice.listener.failures")
+                .description("Exceptions thrown by the gateway's own peer and channel listeners (bugs)")
+                .register(registry);
     }
 
     /**

@@ -41,6 +41,9 @@ final class DataChannels implements RTCDataChannel.Backend {
 
         /** Sends one SCTP packet as a DTLS application record. */
         boolean sendPacket(byte[] packet);
+
+        /** A channel's listener threw. */
+        void onListenerFailure(RTCDataChannel channel, RuntimeException failure);
     }
 
     private final EventLoop loop;
@@ -60,6 +63,7 @@ final class DataChannels implements RTCDataChannel.Backend {
     /** Channels with bytes still buffered: their bufferedAmount is refreshed after each drive. */
     private final java.util.Set<Integer> busy = new java.util.HashSet<>();
     private Long remoteMaxMessageSize;
+    private int remoteSctpPort = Jsep.SCTP_PORT;
     private volatile long maxMessageSize = DataChannelCore.DEFAULT_REMOTE_MAX_MESSAGE_SIZE;
     private volatile Integer maxChannels;
     private boolean closed;
@@ -81,6 +85,11 @@ final class DataChannels implements RTCDataChannel.Backend {
 
     boolean started() {
         return sctp != null;
+    }
+
+    /** The remote's SCTP port (a=sctp-port or the draft's a=sctpmap); used when the association starts. */
+    void setRemoteSctpPort(int port) {
+        remoteSctpPort = port;
     }
 
     /** The remote's a=max-message-size (null: absent, 65536 applies; 0: no limit). */
@@ -141,7 +150,8 @@ final class DataChannels implements RTCDataChannel.Backend {
         if (sctp != null || closed) {
             return;
         }
-        sctp = new SctpAssociation(sctpOptions.withMtu(mtu).withLogPrefix(logPrefix + "sctp: "), random);
+        sctp = new SctpAssociation(sctpOptions.withMtu(mtu).withRemotePort(remoteSctpPort)
+                .withLogPrefix(logPrefix + "sctp: "), random);
         // Messages are consumed (the SCTP window reopens) only once delivered to the application, so
         // a channel whose reading is paused holds the remote back instead of buffering without bound.
         core = new DataChannelCore(sctp, config.withMaxBufferedAmount(Long.MAX_VALUE / 4).withAutoConsume(false),
@@ -351,6 +361,11 @@ final class DataChannels implements RTCDataChannel.Backend {
             log.debug("{}send on '{}' refused: {}", logPrefix, channel.label(), e.getMessage());
         }
         drive();
+    }
+
+    @Override
+    public void listenerFailed(RTCDataChannel channel, RuntimeException failure) {
+        listener.onListenerFailure(channel, failure);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.sluice.peer.sdp.Group;
 import io.sluice.peer.sdp.MediaDescription;
 import io.sluice.peer.sdp.MsidSemantic;
 import io.sluice.peer.sdp.Origin;
+import io.sluice.peer.sdp.SctpMap;
 import io.sluice.peer.sdp.SdpCandidate;
 import io.sluice.peer.sdp.SessionDescription;
 import io.sluice.peer.sdp.Setup;
@@ -22,6 +23,9 @@ final class Jsep {
     /** SCTP port our data channels use (RFC 8841); the remote's is read from its description. */
     static final int SCTP_PORT = 5000;
 
+    /** Streams we announce in a draft-syntax a=sctpmap (our INIT asks for as many). */
+    static final int SCTP_STREAMS = 65535;
+
     /** The largest message we accept (RFC 8841 a=max-message-size). */
     static final long MAX_MESSAGE_SIZE = 262144;
 
@@ -34,6 +38,13 @@ final class Jsep {
         static Section application(String mid) {
             return new Section(mid, MediaDescription.APPLICATION, MediaDescription.PROTO_SCTP,
                     List.of(MediaDescription.FORMAT_DATACHANNEL), false);
+        }
+
+        /** Our accepted answer to the remote's data section {@code m}, in the syntax {@code m} used. */
+        static Section answering(MediaDescription m) {
+            List<String> formats = legacyDataSection(m) ? List.of(Integer.toString(SCTP_PORT))
+                    : List.of(MediaDescription.FORMAT_DATACHANNEL);
+            return new Section(m.mid(), m.type(), m.proto(), formats, false);
         }
 
         Section reject() {
@@ -86,8 +97,13 @@ final class Jsep {
         m.iceUfrag(t.ufrag()).icePwd(t.pwd()).iceOptions("trickle").fingerprint(t.fingerprint()).setup(t.setup())
                 .mid(s.mid());
         if (MediaDescription.APPLICATION.equals(s.type())) {
-            m.attribute("sctp-port", Integer.toString(SCTP_PORT));
-            m.attribute("max-message-size", Long.toString(MAX_MESSAGE_SIZE));
+            if (s.formats().contains(MediaDescription.FORMAT_DATACHANNEL)) {
+                m.sctpPort(SCTP_PORT);
+            } else {
+                // The draft syntax, answered in kind: the format is our SCTP port.
+                m.sctpMap(new SctpMap(SCTP_PORT, MediaDescription.FORMAT_DATACHANNEL, SCTP_STREAMS));
+            }
+            m.maxMessageSize(MAX_MESSAGE_SIZE);
         }
         return m.build();
     }
@@ -101,7 +117,7 @@ final class Jsep {
             List<String> formats = m.formats().isEmpty() ? List.of("0") : List.of(m.formats().get(0));
             Section s = new Section(mid, m.type(), m.proto(), formats, true);
             if (!dataAccepted && !m.isRejected() && isDataSection(m)) {
-                s = new Section(mid, m.type(), m.proto(), m.formats(), false);
+                s = Section.answering(m);
                 dataAccepted = true;
             }
             out.add(s);
@@ -109,10 +125,44 @@ final class Jsep {
         return out;
     }
 
+    /**
+     * A data-channel section: {@code UDP/DTLS/SCTP} or {@code TCP/DTLS/SCTP} with the format
+     * {@code webrtc-datachannel} (RFC 8841), or the draft syntax {@code DTLS/SCTP <port>} with
+     * {@code a=sctpmap:<port> webrtc-datachannel} (draft-ietf-mmusic-sctp-sdp-05).
+     */
     static boolean isDataSection(MediaDescription m) {
-        return MediaDescription.APPLICATION.equals(m.type()) && m.proto() != null
-                && m.proto().toUpperCase(java.util.Locale.ROOT).contains("SCTP")
-                && m.formats().contains(MediaDescription.FORMAT_DATACHANNEL);
+        if (!MediaDescription.APPLICATION.equals(m.type()) || m.proto() == null
+                || !m.proto().toUpperCase(java.util.Locale.ROOT).endsWith(SctpMap.PROTO)) {
+            return false;
+        }
+        return m.formats().contains(MediaDescription.FORMAT_DATACHANNEL) || legacyDataSection(m);
+    }
+
+    /** The draft syntax: a format that an {@code a=sctpmap} maps to {@code webrtc-datachannel}. */
+    static boolean legacyDataSection(MediaDescription m) {
+        return legacySctpMap(m) != null;
+    }
+
+    private static SctpMap legacySctpMap(MediaDescription m) {
+        for (SctpMap map : m.sctpMaps()) {
+            if (MediaDescription.FORMAT_DATACHANNEL.equals(map.app())
+                    && m.formats().contains(Integer.toString(map.port()))) {
+                return map;
+            }
+        }
+        return null;
+    }
+
+    /** The remote's SCTP port: its a=sctp-port, its sctpmap's port, or 5000 (RFC 8841 §5). */
+    static int remoteSctpPort(MediaDescription m) {
+        if (!m.formats().contains(MediaDescription.FORMAT_DATACHANNEL)) {
+            SctpMap map = legacySctpMap(m);
+            if (map != null) {
+                return map.port();
+            }
+        }
+        Integer port = m.sctpPort();
+        return port == null ? SCTP_PORT : port;
     }
 
     /** Our a=setup in an answer to an offer that said {@code offered} (RFC 8842 §5.3). */

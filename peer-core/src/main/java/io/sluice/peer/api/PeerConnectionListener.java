@@ -33,4 +33,12 @@ public interface PeerConnectionListener {
     /** The remote opened a data channel (W3C {@code datachannel}); its {@code open} event follows. */
     default void onDataChannel(RTCDataChannel channel) {
     }
+
+    /**
+     * A listener of this connection ({@code channel} null) or of one of its data channels threw (a
+     * Sluice extension). That is a bug of the application: it is counted ({@code listenerFailures}
+     * in the {@code peer-connection} stats) and reported here, so that it is never only a log line.
+     */
+    default void onListenerFailure(RTCDataChannel channel, RuntimeException failure) {
+    }
 }

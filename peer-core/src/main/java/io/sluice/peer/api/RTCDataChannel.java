@@ -41,6 +41,9 @@ public final class RTCDataChannel {
 
         /** Reading was resumed: deliver what was held; called on the loop. */
         void resumed(RTCDataChannel channel);
+
+        /** A listener of the channel threw: counted and reported by the peer connection. */
+        void listenerFailed(RTCDataChannel channel, RuntimeException failure);
     }
 
     /** Bytes one channel may hold queued at most; a send beyond it fails with OperationError. */
@@ -63,6 +66,11 @@ public final class RTCDataChannel {
     private final CopyOnWriteArrayList<DataChannelListener> listeners = new CopyOnWriteArrayList<>();
     private volatile Backend backend;
     private volatile boolean readingPaused;
+    /** {@link #bufferedAmountAtMost} waiters: (bytes, future), completed on the loop. */
+    private final java.util.List<Waiter> waiters = new java.util.ArrayList<>();
+
+    private record Waiter(long bytes, java.util.concurrent.CompletableFuture<Void> done) {
+    }
 
     private RTCDataChannel(String label, boolean ordered, Integer maxPacketLifeTime, Integer maxRetransmits,
             String protocol, boolean negotiated, Integer id) {
@@ -200,6 +208,53 @@ public final class RTCDataChannel {
                 event.accept(l);
             } catch (RuntimeException e) {
                 log.warn("data channel '{}' listener failed", label, e);
+                Backend b = backend;
+                if (b != null) {
+                    b.listenerFailed(this, e);
+                }
+            }
+        }
+    }
+
+    /**
+     * Completes once {@link #bufferedAmount()} is at most {@code bytes} (a Sluice extension, for
+     * senders that act on someone's behalf and must wait rather than fail): at once when it already
+     * is, otherwise on the peer connection's loop as the buffer drains, or when the channel closes
+     * (the caller then finds it closed). Unlike {@code bufferedamountlow} it needs no threshold, so
+     * several senders on one channel can each wait for their own mark.
+     */
+    public java.util.concurrent.CompletableFuture<Void> bufferedAmountAtMost(long bytes) {
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        synchronized (waiters) {
+            waiters.add(new Waiter(bytes, done));
+        }
+        // Registered first, checked second: either this check or the loop's next update sees it.
+        releaseWaiters();
+        return done;
+    }
+
+    private void releaseWaiters() {
+        java.util.List<Waiter> ready = null;
+        synchronized (waiters) {
+            if (waiters.isEmpty()) {
+                return;
+            }
+            boolean gone = readyState == RTCDataChannelState.CLOSED;
+            long now = bufferedAmount();
+            for (java.util.Iterator<Waiter> it = waiters.iterator(); it.hasNext();) {
+                Waiter w = it.next();
+                if (gone || now <= w.bytes()) {
+                    it.remove();
+                    if (ready == null) {
+                        ready = new java.util.ArrayList<>();
+                    }
+                    ready.add(w);
+                }
+            }
+        }
+        if (ready != null) {
+            for (Waiter w : ready) {
+                w.done().complete(null);
             }
         }
     }
@@ -318,11 +373,13 @@ public final class RTCDataChannel {
     /** The data-channel layer's buffered amount for this channel after a send or a drain. */
     void layerBuffered(long bytes) {
         layerBuffered = bytes;
+        releaseWaiters();
     }
 
     /** The buffered amount fell to the threshold or below (the layer applies the W3C rule). */
     void bufferedAmountLow(long bytes) {
         layerBuffered = bytes;
+        releaseWaiters();
         if (readyState == RTCDataChannelState.OPEN || readyState == RTCDataChannelState.CLOSING) {
             fire(DataChannelListener::onBufferedAmountLow);
         }
@@ -350,6 +407,7 @@ public final class RTCDataChannel {
             return;
         }
         readyState = RTCDataChannelState.CLOSED;
+        releaseWaiters();
         if (error != null) {
             fire(l -> l.onError(error));
         }
@@ -359,6 +417,7 @@ public final class RTCDataChannel {
     /** The peer connection closed: the channel closes without events (W3C close()). */
     void closedByPeerConnection() {
         readyState = RTCDataChannelState.CLOSED;
+        releaseWaiters();
     }
 
     /** Opening failed (no stream id, SCTP gone): error then close. */

@@ -99,6 +99,8 @@ public final class RTCPeerConnection implements AutoCloseable {
     private boolean restartRequested;
     private boolean dataChannelRequested;
     private boolean negotiationNeeded;
+    /** Exceptions thrown by the application's listeners (connection and channels). */
+    private final java.util.concurrent.atomic.AtomicLong listenerFailures = new java.util.concurrent.atomic.AtomicLong();
     private final DataChannels dataChannels;
     private final RTCDtlsTransport dtlsTransport;
     private volatile RTCSctpTransport sctpTransport;
@@ -174,6 +176,11 @@ public final class RTCPeerConnection implements AutoCloseable {
                     @Override
                     public boolean sendPacket(byte[] packet) {
                         return transport.sendApplicationData(packet, 0, packet.length);
+                    }
+
+                    @Override
+                    public void onListenerFailure(RTCDataChannel channel, RuntimeException failure) {
+                        listenerFailed(channel, failure);
                     }
                 });
     }
@@ -346,6 +353,7 @@ public final class RTCPeerConnection implements AutoCloseable {
         RTCStatsReport.Builder r = new RTCStatsReport.Builder();
         Map<String, Object> pcStats = r.add("P", "peer-connection", ts);
         pcStats.put("dataChannelsOpened", dataChannels.openedCount());
+        pcStats.put("listenerFailures", listenerFailures.get());
         pcStats.put("dataChannelsClosed", dataChannels.closedCount());
         Map<String, Object> t = r.add("T01", "transport", ts);
         t.put("bytesSent", transport.counters.bytesOut.get());
@@ -489,6 +497,19 @@ public final class RTCPeerConnection implements AutoCloseable {
                 event.accept(l);
             } catch (RuntimeException e) {
                 log.warn("{}listener failed", logPrefix, e);
+                listenerFailed(null, e);
+            }
+        }
+    }
+
+    /** A listener threw: counted, and reported to every listener (whose own failures here are only logged). */
+    private void listenerFailed(RTCDataChannel channel, RuntimeException failure) {
+        listenerFailures.incrementAndGet();
+        for (PeerConnectionListener l : listeners) {
+            try {
+                l.onListenerFailure(channel, failure);
+            } catch (RuntimeException e) {
+                log.error("{}onListenerFailure failed", logPrefix, e);
             }
         }
     }
@@ -847,6 +868,11 @@ public final class RTCPeerConnection implements AutoCloseable {
             }
         }
         MediaDescription t = transportSection(sdp);
+        if (type == RTCSdpType.OFFER && t == null && !sdp.media().isEmpty()) {
+            throw new NotSupportedError("no m-section of the offer can be answered: " + unanswerable(sdp)
+                    + " (Sluice answers data channels: m=application UDP/DTLS/SCTP webrtc-datachannel, or DTLS/SCTP"
+                    + " with a=sctpmap; media tracks are not supported yet)");
+        }
         if (t != null) {
             for (Fingerprint f : sdp.fingerprints(t)) {
                 if (!DtlsFingerprint.SUPPORTED.contains(f.hashFunction().toLowerCase(java.util.Locale.ROOT))) {
@@ -854,6 +880,26 @@ public final class RTCPeerConnection implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The m-lines of {@code sdp}, for an error message: "m=audio 9 UDP/TLS/RTP/SAVPF 111, ...". */
+    private static String unanswerable(SessionDescription sdp) {
+        StringBuilder b = new StringBuilder();
+        for (MediaDescription m : sdp.media()) {
+            if (b.length() > 0) {
+                b.append(", ");
+            }
+            if (b.length() > 400) {
+                b.append("...");
+                break;
+            }
+            b.append("m=").append(m.type()).append(' ').append(m.port()).append(' ').append(m.proto()).append(' ')
+                    .append(String.join(" ", m.formats().subList(0, Math.min(8, m.formats().size()))));
+            if (m.isRejected()) {
+                b.append(" (rejected)");
+            }
+        }
+        return b.toString();
     }
 
     private void applyRemote(Desc desc) {
@@ -925,6 +971,7 @@ public final class RTCPeerConnection implements AutoCloseable {
         MediaDescription remoteSection = remote == null ? null : transportSection(remote.parsed());
         if (remoteSection != null) {
             dataChannels.setRemoteMaxMessageSize(remoteSection.maxMessageSize());
+            dataChannels.setRemoteSctpPort(Jsep.remoteSctpPort(remoteSection));
         }
         Setup setup = answer.setup(m);
         DtlsRole role;

@@ -105,6 +105,15 @@ public record SctpOptions(int mtu, long rtoInitialMillis, long rtoMinMillis, lon
                 enableInterleaving, localPort, remotePort, logPrefix);
     }
 
+    public SctpOptions withRemotePort(int v) {
+        if (v < 0 || v > 65535) {
+            throw new IllegalArgumentException("remotePort " + v);
+        }
+        return new SctpOptions(mtu, rtoInitialMillis, rtoMinMillis, rtoMaxMillis, maxInitRetransmits, maxRetransmits,
+                receiveWindow, maxMessageSize, streams, delayedAckMillis, heartbeatIntervalMillis, cookieLifetimeMillis,
+                enableInterleaving, localPort, v, logPrefix);
+    }
+
     public SctpOptions withLogPrefix(String v) {
         return new SctpOptions(mtu, rtoInitialMillis, rtoMinMillis, rtoMaxMillis, maxInitRetransmits, maxRetransmits,
                 receiveWindow, maxMessageSize, streams, delayedAckMillis, heartbeatIntervalMillis, cookieLifetimeMillis,

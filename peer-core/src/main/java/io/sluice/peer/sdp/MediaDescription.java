@@ -214,6 +214,11 @@ public record MediaDescription(String type, int port, Integer portCount, String 
         return Views.first(attributes, "sctp-port", v -> SdpSyntax.intNumber(v, 0, 65535, "sctp-port"));
     }
 
+    /** The {@code a=sctpmap} lines of the pre-RFC 8841 syntax ({@link SctpMap}). */
+    public List<SctpMap> sctpMaps() {
+        return Views.list(attributes, SctpMap.NAME, SctpMap::parse);
+    }
+
     /** {@code a=max-message-size} (RFC 8841; 0 means no limit), or null. */
     public Long maxMessageSize() {
         return Views.first(attributes, "max-message-size",
@@ -559,6 +564,10 @@ public record MediaDescription(String type, int port, Integer portCount, String 
                 throw new IllegalArgumentException("sctp-port out of range: " + p);
             }
             return attribute("sctp-port", Integer.toString(p));
+        }
+
+        public Builder sctpMap(SctpMap m) {
+            return attribute(m.toAttribute());
         }
 
         public Builder maxMessageSize(long size) {

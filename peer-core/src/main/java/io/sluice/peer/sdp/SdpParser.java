@@ -54,6 +54,7 @@ public final class SdpParser {
         STRICT.put(Msid.NAME, Msid::parse);
         STRICT.put(SsrcAttribute.NAME, SsrcAttribute::parse);
         STRICT.put(SsrcGroup.NAME, SsrcGroup::parse);
+        STRICT.put(SctpMap.NAME, SctpMap::parse);
         STRICT.put("mid", v -> SdpSyntax.requireToken(v, "mid"));
         STRICT.put("ice-ufrag", v -> iceCredential(v, "ice-ufrag"));
         STRICT.put("ice-pwd", v -> iceCredential(v, "ice-pwd"));

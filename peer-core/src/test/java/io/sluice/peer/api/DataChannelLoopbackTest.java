@@ -60,6 +60,19 @@ class DataChannelLoopbackTest {
         }
     }
 
+    /** Channels the remote opens on {@code pc} go to {@code arrived}, watched by the returned Watch. */
+    private static Watch watchArrivals(RTCPeerConnection pc, LinkedBlockingQueue<RTCDataChannel> arrived) {
+        Watch watch = new Watch();
+        pc.addListener(new PeerConnectionListener() {
+            @Override
+            public void onDataChannel(RTCDataChannel channel) {
+                channel.addListener(watch);
+                arrived.add(channel);
+            }
+        });
+        return watch;
+    }
+
     private static RTCDataChannel remoteChannel(PeerPair p, LinkedBlockingQueue<RTCDataChannel> arrived)
             throws InterruptedException {
         RTCDataChannel ch = arrived.poll(10, TimeUnit.SECONDS);
@@ -71,14 +84,7 @@ class DataChannelLoopbackTest {
     void openEchoAndCloseBothWays() throws Exception {
         try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
             LinkedBlockingQueue<RTCDataChannel> arrived = new LinkedBlockingQueue<>();
-            Watch remoteWatch = new Watch();
-            p.b.addListener(new PeerConnectionListener() {
-                @Override
-                public void onDataChannel(RTCDataChannel channel) {
-                    channel.addListener(remoteWatch);
-                    arrived.add(channel);
-                }
-            });
+            Watch remoteWatch = watchArrivals(p.b, arrived);
             Watch aw = new Watch();
             RTCDataChannel a = p.a.createDataChannel("chat", new RTCDataChannelInit(null, null, null, "proto", null, null),
                     aw);
@@ -134,6 +140,45 @@ class DataChannelLoopbackTest {
             assertThat(aw.events).containsSubsequence("open", "closing", "close");
             assertThat(a.readyState()).isEqualTo(RTCDataChannelState.CLOSED);
             assertThatThrownBy(() -> a.send("late")).isInstanceOf(InvalidStateError.class);
+        }
+    }
+
+    /**
+     * Two Sluice peers negotiate in the draft syntax (the offer rewritten the way aiortc writes it):
+     * the answer comes back in that syntax, the offerer accepts it, and messages flow both ways.
+     */
+    @Test
+    void draftSyntaxNegotiatesEndToEnd() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            LinkedBlockingQueue<RTCDataChannel> arrived = new LinkedBlockingQueue<>();
+            Watch remoteWatch = watchArrivals(p.b, arrived);
+            Watch aw = new Watch();
+            RTCDataChannel a = p.a.createDataChannel("legacy", null, aw);
+            p.a.setLocalDescription().get(5, TimeUnit.SECONDS);
+            p.ra.gatheringComplete.get(10, TimeUnit.SECONDS);
+            String offer = p.a.localDescription().sdp()
+                    .replace("UDP/DTLS/SCTP webrtc-datachannel", "DTLS/SCTP 5000")
+                    .replace("a=sctp-port:5000", "a=sctpmap:5000 webrtc-datachannel 65535")
+                    .replaceAll("a=max-message-size:[0-9]+\r\n", "");
+            p.b.setRemoteDescription(RTCSessionDescription.offer(offer)).get(5, TimeUnit.SECONDS);
+            p.b.setLocalDescription().get(5, TimeUnit.SECONDS);
+            p.rb.gatheringComplete.get(10, TimeUnit.SECONDS);
+            String answer = p.b.localDescription().sdp();
+            assertThat(answer).contains("m=application 9 DTLS/SCTP 5000").contains("a=sctpmap:5000 webrtc-datachannel")
+                    .doesNotContain("a=sctp-port");
+            p.a.setRemoteDescription(RTCSessionDescription.answer(answer)).get(5, TimeUnit.SECONDS);
+            p.awaitConnected();
+            aw.open.get(10, TimeUnit.SECONDS);
+            RTCDataChannel b = remoteChannel(p, arrived);
+            // No a=max-message-size in the draft offer: 65536 applies to what b sends (RFC 8841 §6.1).
+            assertThat(p.b.sctp().maxMessageSize()).isEqualTo(65536.0);
+            byte[] data = new byte[65536];
+            Arrays.fill(data, (byte) 7);
+            a.send(data);
+            assertThat((byte[]) remoteWatch.messages.poll(10, TimeUnit.SECONDS)).isEqualTo(data);
+            b.send("back");
+            assertThat(aw.messages.poll(10, TimeUnit.SECONDS)).isEqualTo("text:back");
+            assertThatThrownBy(() -> b.send(new byte[65537])).isInstanceOf(TypeError.class);
         }
     }
 
@@ -258,6 +303,91 @@ class DataChannelLoopbackTest {
             }
             io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() == 0, java.time.Duration.ofSeconds(10),
                     "a drained");
+        }
+    }
+
+    /**
+     * bufferedAmountAtMost completes at once below the mark, waits while the remote holds the sender
+     * back, completes as the buffer drains, and completes when the channel closes with data queued.
+     */
+    @Test
+    void bufferedAmountAtMostWaitsForTheDrain() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            Watch aw = new Watch();
+            RTCDataChannel a = p.a.createDataChannel("drain", null, aw);
+            CompletableFuture<RTCDataChannel> bChannel = new CompletableFuture<>();
+            p.b.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    channel.pauseReading();
+                    bChannel.complete(channel);
+                }
+            });
+            p.negotiate(p.a, true);
+            aw.open.get(10, TimeUnit.SECONDS);
+            RTCDataChannel b = bChannel.get(10, TimeUnit.SECONDS);
+            assertThat(a.bufferedAmountAtMost(0)).isCompleted();
+            for (int i = 0; i < 48; i++) {
+                a.send(new byte[64 * 1024]);
+            }
+            CompletableFuture<Void> empty = a.bufferedAmountAtMost(0);
+            CompletableFuture<Void> half = a.bufferedAmountAtMost(a.bufferedAmount() / 2);
+            CompletableFuture<Void> high = a.bufferedAmountAtMost(Long.MAX_VALUE);
+            assertThat(high).isCompleted();
+            // b reads nothing: its window fills and a stays far above both marks.
+            io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() < 48L * 64 * 1024,
+                    java.time.Duration.ofSeconds(10), "some of a's data in flight");
+            assertThat(empty).isNotDone();
+            b.resumeReading();
+            half.get(10, TimeUnit.SECONDS);
+            empty.get(10, TimeUnit.SECONDS);
+            assertThat(a.bufferedAmount()).isZero();
+
+            // A channel that closes with data still queued releases its waiters.
+            b.pauseReading();
+            for (int i = 0; i < 48; i++) {
+                a.send(new byte[64 * 1024]);
+            }
+            CompletableFuture<Void> never = a.bufferedAmountAtMost(0);
+            io.sluice.peer.interop.Interop.waitFor(() -> a.bufferedAmount() < 48L * 64 * 1024,
+                    java.time.Duration.ofSeconds(10), "some of a's data in flight");
+            assertThat(never).isNotDone();
+            p.a.close();
+            never.get(10, TimeUnit.SECONDS);
+            assertThat(a.readyState()).isEqualTo(RTCDataChannelState.CLOSED);
+        }
+    }
+
+    /** A listener that throws is counted in the stats and reported to the connection's listeners. */
+    @Test
+    void aFailingListenerIsCountedAndReported() throws Exception {
+        try (PeerPair p = new PeerPair(InetAddress.getLoopbackAddress())) {
+            Watch aw = new Watch();
+            RTCDataChannel a = p.a.createDataChannel("faulty", null, aw);
+            CompletableFuture<RTCDataChannel> reported = new CompletableFuture<>();
+            p.b.addListener(new PeerConnectionListener() {
+                @Override
+                public void onDataChannel(RTCDataChannel channel) {
+                    channel.addListener(new DataChannelListener() {
+                        @Override
+                        public void onMessage(String text) {
+                            throw new IllegalStateException("bug in the application: " + text);
+                        }
+                    });
+                }
+
+                @Override
+                public void onListenerFailure(RTCDataChannel channel, RuntimeException failure) {
+                    assertThat(failure).hasMessage("bug in the application: boom");
+                    reported.complete(channel);
+                }
+            });
+            p.negotiate(p.a, true);
+            aw.open.get(10, TimeUnit.SECONDS);
+            a.send("boom");
+            assertThat(reported.get(10, TimeUnit.SECONDS).label()).isEqualTo("faulty");
+            Map<String, Object> pc = p.b.getStats().get(5, TimeUnit.SECONDS).ofType("peer-connection").get(0);
+            assertThat(pc.get("listenerFailures")).isEqualTo(1L);
         }
     }
 }

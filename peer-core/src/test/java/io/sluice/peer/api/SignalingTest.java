@@ -273,6 +273,71 @@ class SignalingTest {
         assertThat(answer.bundleGroups().get(0).mids()).containsExactly(answer.media().get(2).mid());
     }
 
+    private String vector(String name) throws java.io.IOException {
+        return new String(getClass().getResourceAsStream("/vectors/sdp/" + name + ".sdp").readAllBytes(),
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void draftSyntaxOfferIsAnsweredInKind() throws Exception {
+        RTCPeerConnection b = pc();
+        await(b.setRemoteDescription(RTCSessionDescription.offer(vector("aiortc-1.4-datachannel-offer"))));
+        SessionDescription answer = SessionDescription.parse(await(b.createAnswer()).sdp());
+        io.sluice.peer.sdp.MediaDescription m = answer.media().get(0);
+        assertThat(m.port()).isEqualTo(9);
+        assertThat(m.proto()).isEqualTo("DTLS/SCTP");
+        assertThat(m.formats()).containsExactly("5000");
+        assertThat(m.sctpMaps()).containsExactly(new io.sluice.peer.sdp.SctpMap(5000, "webrtc-datachannel", 65535));
+        assertThat(m.sctpPort()).isNull();
+        assertThat(answer.iceUfrag(m)).isNotNull();
+        assertThat(answer.icePwd(m)).isNotNull();
+        assertThat(answer.fingerprints(m)).hasSize(1);
+        assertThat(answer.setup(m)).isEqualTo(io.sluice.peer.sdp.Setup.ACTIVE);
+        assertThat(Jsep.remoteSctpPort(SessionDescription.parse(vector("aiortc-1.4-datachannel-offer")).media().get(0)))
+                .isEqualTo(5000);
+
+        // With an audio section beside it: the audio is rejected, the data section answered in kind.
+        RTCPeerConnection c = pc();
+        await(c.setRemoteDescription(RTCSessionDescription.offer(vector("aiortc-1.4-audio-datachannel-offer"))));
+        SessionDescription both = SessionDescription.parse(await(c.createAnswer()).sdp());
+        assertThat(both.media().get(0).port()).isZero();
+        assertThat(both.media().get(1).proto()).isEqualTo("DTLS/SCTP");
+        assertThat(both.media().get(1).sctpMaps()).hasSize(1);
+        assertThat(both.bundleGroups().get(0).mids()).containsExactly("1");
+    }
+
+    @Test
+    void tcpDtlsSctpIsADataSection() throws Exception {
+        RTCPeerConnection a = pc();
+        RTCPeerConnection b = pc();
+        a.createDataChannel("x");
+        String sdp = await(a.createOffer()).sdp().replace("UDP/DTLS/SCTP", "TCP/DTLS/SCTP");
+        await(b.setRemoteDescription(RTCSessionDescription.offer(sdp)));
+        SessionDescription answer = SessionDescription.parse(await(b.createAnswer()).sdp());
+        assertThat(answer.media().get(0).proto()).isEqualTo("TCP/DTLS/SCTP");
+        assertThat(answer.media().get(0).formats()).containsExactly("webrtc-datachannel");
+        assertThat(answer.media().get(0).sctpPort()).isEqualTo(5000);
+    }
+
+    @Test
+    void offerWithNothingToAnswerIsNotSupportedAndChangesNothing() throws Exception {
+        RTCPeerConnection b = pc();
+        WebRtcException e = failure(b.setRemoteDescription(RTCSessionDescription.offer(vector("chromium-gum-offer"))));
+        assertThat(e).isInstanceOf(NotSupportedError.class);
+        assertThat(e.getMessage()).contains("m=audio 54297 UDP/TLS/RTP/SAVPF 111").contains("m=video");
+        assertThat(b.signalingState()).isEqualTo(RTCSignalingState.STABLE);
+        assertThat(b.remoteDescription()).isNull();
+        assertThat(b.sctp()).isNull();
+
+        // An application section in a protocol Sluice does not speak is not answerable either.
+        RTCPeerConnection a = pc();
+        a.createDataChannel("x");
+        String other = await(a.createOffer()).sdp().replace("UDP/DTLS/SCTP webrtc-datachannel", "UDP/DTLS/SCTP bfcp");
+        assertThat(failure(b.setRemoteDescription(RTCSessionDescription.offer(other))))
+                .isInstanceOf(NotSupportedError.class).hasMessageContaining("m=application 9 UDP/DTLS/SCTP bfcp");
+        assertThat(b.signalingState()).isEqualTo(RTCSignalingState.STABLE);
+    }
+
     @Test
     void addIceCandidateErrors() throws Exception {
         RTCPeerConnection a = pc();

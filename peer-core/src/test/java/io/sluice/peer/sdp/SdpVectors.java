@@ -18,7 +18,9 @@ final class SdpVectors {
             "chromium-gum-offer",
             "firefox-121-audio-video-offer",
             "firefox-61-video-offer",
-            "firefox-58-datachannel-offer");
+            "firefox-58-datachannel-offer",
+            "aiortc-1.4-datachannel-offer",
+            "aiortc-1.4-audio-datachannel-offer");
 
     private SdpVectors() {
     }

@@ -68,6 +68,9 @@ class SdpVectorsTest {
                     case "rid":
                         assertThat(Rid.parse(v).value()).isEqualTo(v);
                         break;
+                    case "sctpmap":
+                        assertThat(SctpMap.parse(v).value()).isEqualTo(v);
+                        break;
                     case "simulcast":
                         assertThat(Simulcast.parse(v).value()).isEqualTo(v);
                         break;
@@ -325,5 +328,20 @@ class SdpVectorsTest {
         assertThat(m.candidates()).extracting(SdpCandidate::address).containsExactly("192.168.99.58",
                 "2a02:a03f:3eb0:e000:b0aa:d60a:cff2:933c", "192.168.99.58", "2a02:a03f:3eb0:e000:b0aa:d60a:cff2:933c");
         assertThat(m.iceUfrag()).isEqualTo("9889e0c4");
+        assertThat(m.sctpMaps()).containsExactly(new SctpMap(5000, "webrtc-datachannel", 256));
+    }
+
+    @Test
+    void aiortcOffersTheDraftDataChannelSyntax() throws Exception {
+        SessionDescription d = parse("aiortc-1.4-datachannel-offer");
+        MediaDescription m = d.media().get(0);
+        assertThat(m.proto()).isEqualTo("DTLS/SCTP");
+        assertThat(m.formats()).containsExactly("5000");
+        assertThat(m.sctpPort()).isNull();
+        assertThat(m.sctpMaps()).containsExactly(new SctpMap(5000, "webrtc-datachannel", 65535));
+        assertThat(m.maxMessageSize()).isEqualTo(65536L);
+        assertThat(m.iceUfrag()).isEqualTo("24z3");
+        assertThat(d.iceUfrag(m)).isEqualTo("24z3");
+        assertThat(m.endOfCandidates()).isTrue();
     }
 }
