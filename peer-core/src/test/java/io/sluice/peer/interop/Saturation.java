@@ -86,6 +86,17 @@ public final class Saturation {
             return this;
         }
 
+        /**
+         * For an ordered channel created with {@code maxPacketLifeTime}: a missing message is
+         * reported in {@code lostBeforeTheirLifetime} when a later one arrived sooner than
+         * {@code lifetime} after it was sent (it was given up before its time).
+         */
+        public Spec lifetime(Duration lifetime) {
+            values.put("partial", true);
+            values.put("lifetimeMs", lifetime.toMillis());
+            return this;
+        }
+
         /** Pause above {@code high} bytes buffered, resume at {@code low}. */
         public Spec buffer(long high, long low) {
             values.put("high", high);
@@ -164,7 +175,16 @@ public final class Saturation {
      * nothing itself.
      */
     public static long receiveBufferDrops(NetNamespace ns) throws IOException {
-        List<String> udp = ns.exec("cat", "/proc/net/snmp").lines().filter(l -> l.startsWith("Udp:")).toList();
+        return rcvbufErrors(ns.exec("cat", "/proc/net/snmp"));
+    }
+
+    /** The same count for this JVM's own namespace (shared with every other program in it). */
+    public static long receiveBufferDrops() throws IOException {
+        return rcvbufErrors(java.nio.file.Files.readString(java.nio.file.Path.of("/proc/net/snmp")));
+    }
+
+    private static long rcvbufErrors(String snmp) {
+        List<String> udp = snmp.lines().filter(l -> l.startsWith("Udp:")).toList();
         List<String> names = List.of(udp.get(0).split("\\s+"));
         return Long.parseLong(udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")]);
     }

@@ -20,7 +20,9 @@
     throw new Error('saturate.js assumes a little-endian platform');
   }
   const sessions = new Map();
-  const MULTI = ['é', '✓', '😀']; // 2, 3 and 4 bytes of UTF-8
+  const MULTI = [[0xC3, 0xA9], [0xE2, 0x9C, 0x93], [0xF0, 0x9F, 0x98, 0x80]]; // é ✓ 😀 in UTF-8
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder('utf-8', {fatal: true});
   const now = () => performance.timeOrigin + performance.now();
 
   function seed(seq, size, salt) {
@@ -48,28 +50,37 @@
     return b;
   }
 
-  function text(seq, size) {
-    let head = seq + ':';
-    if (head.length > size) {
-      head = '';
+  // UTF-8 of text message #seq, built as bytes (fast), decoded only to send.
+  function textBytes(seq, size) {
+    const head = seq + ':';
+    const b = new Uint8Array(size);
+    let k = 0;
+    if (head.length <= size) {
+      for (; k < head.length; k++) {
+        b[k] = head.charCodeAt(k);
+      }
     }
-    const parts = [head];
-    let remaining = size - head.length;
     let x = seed(seq, size, 0x5bd1e995);
-    while (remaining > 0) {
+    while (k < size) {
       x ^= x << 13;
       x ^= x >>> 17;
       x ^= x << 5;
       const r = x & 7;
-      if (r >= 5 && remaining >= r - 3) {
-        parts.push(MULTI[r - 5]);
-        remaining -= r - 3;
+      const n = r >= 5 && size - k >= r - 3 ? r - 3 : 1;
+      const m = n === 1 ? null : MULTI[n - 2];
+      if (m === null) {
+        b[k++] = 97 + ((x >>> 3) % 26);
       } else {
-        parts.push(String.fromCharCode(97 + ((x >>> 3) % 26)));
-        remaining -= 1;
+        for (let j = 0; j < n; j++) {
+          b[k++] = m[j];
+        }
       }
     }
-    return parts.join('');
+    return b;
+  }
+
+  function text(seq, size) {
+    return decoder.decode(textBytes(seq, size));
   }
 
   function message(seq, p) {
@@ -180,7 +191,8 @@
       }
     }
     const v = {received: 0, verifiedBytes: 0, unique: 0, mismatches: 0, duplicates: 0, outOfOrder: 0,
-               skipped: 0, next: 0, highest: -1, first: null, last: null, notes: []};
+               skipped: 0, next: 0, highest: -1, first: null, last: null, notes: [],
+               sentAt: new Float64Array(plan.count), arrivedAt: new Float64Array(plan.count)};
     let done;
     v.complete = new Promise(r => done = r);
     let gapNotes = 0;
@@ -190,11 +202,14 @@
         gapNotes += gap ? 1 : 0;
       }
     };
+    const matches = (seq, data) => {
+      const p = plan.at(seq);
+      return p.binary ? data instanceof ArrayBuffer && sameBytes(new Uint8Array(data), binary(seq, p.size))
+                      : typeof data === 'string' && sameBytes(encoder.encode(data), textBytes(seq, p.size));
+    };
     const check = (seq, data) => {
       const p = plan.at(seq);
-      const ok = p.binary ? data instanceof ArrayBuffer && sameBytes(new Uint8Array(data), binary(seq, p.size))
-                          : typeof data === 'string' && data === text(seq, p.size);
-      if (ok) {
+      if (matches(seq, data)) {
         v.verifiedBytes += p.size;
       } else {
         v.mismatches++;
@@ -212,7 +227,13 @@
       let seq = identify(data);
       if (strict) {
         if (seq < 0) {
-          seq = v.next; // too short to carry a number: it can only be the next one
+          // Too short to carry a number: the next one, or after a gap the next short one it equals.
+          seq = v.next;
+          for (let s = v.next; s < plan.count && !matches(seq, data); s++) {
+            if (tiny(s, plan.at(s)) && matches(s, data)) {
+              seq = s;
+            }
+          }
         }
         if (seq >= plan.count) {
           v.mismatches++;
@@ -229,6 +250,7 @@
         check(seq, data);
         if (!seen[seq]) {
           seen[seq] = 1;
+          v.arrivedAt[seq] = t;
           v.unique++;
         }
         v.next = Math.max(v.next, seq + 1);
@@ -238,7 +260,7 @@
         if (left > 0) {
           tinyLeft.set(k, left - 1);
           v.unique++;
-          v.verifiedBytes += typeof data === 'string' ? new TextEncoder().encode(data).length : data.byteLength;
+          v.verifiedBytes += typeof data === 'string' ? encoder.encode(data).length : data.byteLength;
         } else {
           v.mismatches++;
           note('unexpected or repeated short message: ' + describe(data));
@@ -251,6 +273,7 @@
         note('#' + seq + ' twice');
       } else {
         seen[seq] = 1;
+        v.arrivedAt[seq] = t;
         v.unique++;
         if (spec.ordered !== false && seq < v.highest) {
           v.outOfOrder++;
@@ -278,12 +301,33 @@
       tinyLeft.forEach(c => tinyMissing += c);
       return {count: n + tinyMissing, first: out};
     };
+    // On an ordered channel with a packet lifetime a message may be given up only once it is that
+    // old: the messages after it are delivered after the skip, so none may arrive earlier than
+    // lifetimeMs after the missing one was sent. Missing messages that break this rule.
+    v.lostBeforeTheirLifetime = () => {
+      const out = [];
+      let n = 0;
+      let earliestLater = Infinity;
+      for (let s = plan.count - 1; s >= 0; s--) {
+        if (seen[s]) {
+          earliestLater = Math.min(earliestLater, v.arrivedAt[s]);
+        } else if (!tiny(s, plan.at(s)) && earliestLater < v.sentAt[s] + spec.lifetimeMs) {
+          n++;
+          if (out.length < 10) {
+            out.push('#' + s + ' missing, sent at ' + v.sentAt[s].toFixed(1) + ', a later one arrived '
+                     + (earliestLater - v.sentAt[s]).toFixed(1) + ' ms after');
+          }
+        }
+      }
+      return {count: n, first: out};
+    };
     v.report = () => {
       const missing = v.missing();
       return {expected: plan.count, received: v.received, unique: v.unique, verifiedBytes: v.verifiedBytes,
               mismatches: v.mismatches, duplicates: v.duplicates, outOfOrder: v.outOfOrder,
               missing: missing.count, firstMissing: missing.first, firstReceivedAt: v.first,
-              lastReceivedAt: v.last, notes: v.notes.slice()};
+              lastReceivedAt: v.last, notes: v.notes.slice(),
+              lostBeforeTheirLifetime: spec.lifetimeMs ? v.lostBeforeTheirLifetime() : null};
     };
     return v;
   }
@@ -322,7 +366,11 @@
         throw new Error('channel ' + dc.readyState + ' after ' + seq + ' messages');
       }
       const p = plan.at(seq);
-      dc.send(message(seq, p));
+      const m = message(seq, p);
+      if (st.sentAt) {
+        st.sentAt[seq] = now();
+      }
+      dc.send(m);
       st.sent = seq + 1;
       st.sentBytes += p.size;
       st.maxBufferedAmount = Math.max(st.maxBufferedAmount, dc.bufferedAmount);
@@ -565,7 +613,7 @@
       const v = verifier(spec, plan);
       s.dc.onmessage = m => v.onMessage(m.data);
       const st = {sent: 0, sentBytes: 0, pauses: 0, maxBufferedAmount: 0, firstSentAt: null, lastSentAt: null,
-                  lastSentSeen: 0, error: null};
+                  lastSentSeen: 0, error: null, sentAt: v.sentAt};
       sendAll(s.dc, spec, plan, st).catch(e => st.error = String(e && e.message || e));
       const why = await settle(v, st, spec, s.dc);
       const r = v.report();
