@@ -498,7 +498,7 @@
 
     // The one-call form: a channel 'bench' (init: RTCDataChannelInit), complete offer POSTed as
     // application/sdp to url, answer applied. postMs: POST until the 201 body was read; openMs:
-    // answer applied until the channel opened.
+    // from applying the answer until the channel opened; totalMs: POST until open.
     async connectWhip(name, url, init) {
       const pc = new RTCPeerConnection();
       const s = newSession(name, pc, pc.createDataChannel('bench', init || {}));
@@ -512,10 +512,10 @@
         throw new Error('POST ' + url + ' answered ' + res.status + ': ' + body);
       }
       s.location = res.headers.get('Location');
-      await pc.setRemoteDescription({type: 'answer', sdp: body});
       const t2 = now();
+      await pc.setRemoteDescription({type: 'answer', sdp: body});
       const t3 = await opened(s, 20000);
-      return {postMs: t1 - t0, openMs: t3 - t2, location: s.location};
+      return {postMs: t1 - t0, openMs: t3 - t2, totalMs: t3 - t0, location: s.location};
     },
 
     // Offering side against another browser: returns the complete offer.
@@ -526,19 +526,19 @@
       return gathered(pc);
     },
 
-    // Applies the other browser's answer; openMs: answer applied until the channel opened;
-    // appliedAt: when it was applied.
+    // Applies the other browser's answer; openMs: from applying it until the channel opened
+    // (appliedAt, openAt).
     async accept(name, answer) {
       const s = session(name);
-      await s.pc.setRemoteDescription({type: 'answer', sdp: answer});
       const t2 = now();
+      await s.pc.setRemoteDescription({type: 'answer', sdp: answer});
       const t3 = await opened(s, 20000);
-      return {openMs: t3 - t2, appliedAt: t2};
+      return {openMs: t3 - t2, appliedAt: t2, openAt: t3};
     },
 
     // Answering side: role 'echo' sends every message back on its channel; role 'verify' checks
     // what arrives against spec's plan (see received()). answerMs: offer applied until gathering
-    // completed on the answer, at answeredAt.
+    // completed on the answer (offerAppliedAt, answeredAt).
     async answer(name, offer, role, spec) {
       const pc = new RTCPeerConnection();
       const s = newSession(name, pc, null);
@@ -574,7 +574,7 @@
       await pc.setLocalDescription();
       const sdp = await gathered(pc);
       const t1 = now();
-      return {sdp: sdp, answerMs: t1 - t0, answeredAt: t1};
+      return {sdp: sdp, answerMs: t1 - t0, offerAppliedAt: t0, answeredAt: t1};
     },
 
     // What an echoing answerer did.
