@@ -43,6 +43,8 @@ public class PeerRegistry implements DisposableBean {
     private final SharedUdpPort sharedPort;
 
     private final PeerMeters meters;
+    /** Each peer's DTLS certificate, generated ahead so that creating a peer does not wait for a key. */
+    private final io.sluice.peer.api.CertificatePool certificates = io.sluice.peer.api.CertificatePool.ecdsa(16);
 
     public PeerRegistry(SluiceProperties properties, io.micrometer.core.instrument.MeterRegistry meterRegistry) {
         this.properties = properties;
@@ -139,7 +141,9 @@ public class PeerRegistry implements DisposableBean {
         }
         RTCPeerConnection pc;
         try {
-            pc = new RTCPeerConnection(configuration, settings);
+            RTCConfiguration withCertificate = configuration.certificates().isEmpty()
+                    ? configuration.toBuilder().certificates(List.of(certificates.take())).build() : configuration;
+            pc = new RTCPeerConnection(withCertificate, settings);
         } catch (RuntimeException e) {
             count.decrementAndGet();
             throw e;
@@ -296,6 +300,7 @@ public class PeerRegistry implements DisposableBean {
             p.pc().close();
         }
         peers.clear();
+        certificates.close();
         if (sharedPort != null) {
             sharedPort.close();
         }
