@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sluice.gateway.SluiceGatewayApplication;
 import io.sluice.gateway.testing.RawHttp;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -102,6 +107,34 @@ class SecurityModeTest {
             assertThat(RawHttp.send(port, "GET", "/v1/peers", null).status()).isEqualTo(401);
         }
         assertThat(output).contains("API security: keys (1 tenant, 1 operator)");
+    }
+
+    /** The Secret of k8s/, mounted as files the way Kubernetes mounts it, is where the keys come from. */
+    @Test
+    void keysFromTheKubernetesSecretMountedAsAConfigTree(@TempDir Path keys) throws Exception {
+        Map<String, Map<String, Object>> secret = new Yaml().load(Files.readString(Path.of("../k8s/secret.yaml")));
+        List<String> names = List.copyOf(secret.get("stringData").keySet());
+        // as shipped (no values) it does not start
+        for (String name : names) {
+            Files.writeString(keys.resolve(name), "");
+        }
+        refusesToStart("is empty", "--server.address=0.0.0.0", "--spring.config.import=configtree:" + keys + "/");
+        // filled in (a file written by hand ends with a newline)
+        for (String name : names) {
+            Files.writeString(keys.resolve(name), "key-for-" + name + "\n");
+        }
+        String tenant = names.stream().filter(n -> n.startsWith("sluice.security.api-keys.")).findFirst().orElseThrow();
+        String operator = names.stream().filter(n -> n.startsWith("sluice.security.operator-keys.")).findFirst()
+                .orElseThrow();
+        try (ConfigurableApplicationContext app = start("--server.address=0.0.0.0",
+                "--spring.config.import=configtree:" + keys + "/")) {
+            int port = port(app);
+            assertThat(health(port, "X-API-Key", "key-for-" + operator).at("/components/security/details/mode")
+                    .asString()).isEqualTo("keys");
+            assertThat(RawHttp.send(port, "GET", "/v1/peers", null, "X-API-Key", "key-for-" + tenant).status())
+                    .isEqualTo(200);
+            assertThat(RawHttp.send(port, "GET", "/v1/peers", null).status()).isEqualTo(401);
+        }
     }
 
     @Test
