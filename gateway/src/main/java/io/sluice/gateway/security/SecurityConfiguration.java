@@ -6,6 +6,7 @@ import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.security.autoconfigure.actuate.web.servlet.EndpointRequest;
+import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -121,6 +122,18 @@ public class SecurityConfiguration {
     @Bean
     public HttpFirewall httpFirewall() {
         return new StrictHttpFirewall();
+    }
+
+    /**
+     * Encoded {@code /} and {@code \} go on to the firewall, which refuses them with a problem like
+     * every other ambiguous path (Tomcat would refuse them itself with a bare 400).
+     */
+    @Bean
+    public TomcatConnectorCustomizer encodedSlashesToTheFirewall() {
+        return connector -> {
+            connector.setEncodedSolidusHandling("passthrough");
+            connector.setEncodedReverseSolidusHandling("passthrough");
+        };
     }
 
     /** A refused request gets a 400 problem like every other bad request of the API. */

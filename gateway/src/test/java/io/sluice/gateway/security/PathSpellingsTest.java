@@ -124,7 +124,7 @@ class PathSpellingsTest {
     void ambiguousSpellingsAreRefusedAs400ProblemsEvenWithAKey() throws Exception {
         List<String> ambiguous = List.of("/v1;x/peers", "/v1/peers;x", "//v1/peers", "/v1//peers", "/./v1/peers",
                 "/v1/./peers", "/x/../v1/peers", "/v1/x/../peers", "/%2e/v1/peers", "/v1/x/%2e%2e/peers",
-                "/v1;jsessionid=1/peers");
+                "/v1;jsessionid=1/peers", "/v1%2fpeers", "/v1%2Fpeers", "/v1%5cpeers", "/v1/%252e/peers");
         SoftAssertions soft = new SoftAssertions();
         for (String p : ambiguous) {
             RawHttp.Response r = RawHttp.send(port, "POST", p, "{}", "Content-Type", "application/json",
@@ -132,6 +132,12 @@ class PathSpellingsTest {
             soft.assertThat(r.status()).as("POST " + p + " -> " + r).isEqualTo(400);
             soft.assertThat(r.header("Content-Type")).as("POST " + p).startsWith("application/problem+json");
             soft.assertThat(r.body()).as("POST " + p).contains("\"status\":400", "urn:sluice:error:");
+        }
+        // what HTTP itself does not allow in a path the server refuses before any routing, with a bare 400
+        for (String p : List.of("/v1/peers%00", "/v1\\peers")) {
+            RawHttp.Response r = RawHttp.send(port, "POST", p, "{}", "Content-Type", "application/json",
+                    "X-API-Key", "key-of-alice");
+            soft.assertThat(r.status()).as("POST " + p + " -> " + r).isEqualTo(400);
         }
         soft.assertThat(registry.all()).as("peers after the attempts").hasSize(1);
         soft.assertAll();
