@@ -2,8 +2,6 @@ package io.sluice.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.gateway.peers.ManagedPeer;
-import io.sluice.gateway.peers.PeerRegistry;
 import io.sluice.gateway.testing.RawHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,14 +10,10 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Tenants see their own peers; all-tenant views (every peer in {@code /actuator/peers}, metrics,
@@ -30,22 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
     "sluice.security.api-keys.alice=key-of-alice", "sluice.security.api-keys.bob=key-of-bob",
     "sluice.security.operator-keys.ops=key-of-ops", "sluice.limits.requests-per-second=0"})
 @Timeout(60)
-class OperatorRoleTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    PeerRegistry registry;
-
-    @AfterEach
-    void closeAll() {
-        for (ManagedPeer p : List.copyOf(registry.all())) {
-            registry.close(p.id(), p.owner());
-        }
-    }
+class OperatorRoleTest extends RunningGateway {
 
     private String create(String key) throws Exception {
         RawHttp.Response r = RawHttp.send(port, "POST", "/v1/peers", "{\"metadata\":{\"tenant\":\"" + key + "\"}}",

@@ -2,19 +2,13 @@ package io.sluice.gateway.security;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sluice.gateway.peers.ManagedPeer;
-import io.sluice.gateway.peers.PeerRegistry;
 import io.sluice.gateway.testing.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One key cannot take every slot: peers and certificates count against the owner's quota on every
@@ -25,22 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
     "sluice.security.api-keys.alice=key-of-alice", "sluice.security.api-keys.bob=key-of-bob",
     "sluice.limits.requests-per-second=0", "sluice.quotas.peers=2", "sluice.quotas.certificates=2"})
 @Timeout(60)
-class OwnerQuotasTest {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    PeerRegistry registry;
-
-    @AfterEach
-    void closeAll() {
-        for (ManagedPeer p : List.copyOf(registry.all())) {
-            registry.close(p.id(), p.owner());
-        }
-    }
+class OwnerQuotasTest extends RunningGateway {
 
     private RawHttp.Response post(String path, String key) throws Exception {
         return RawHttp.send(port, "POST", path, "{}", "Content-Type", "application/json", "X-API-Key", key);

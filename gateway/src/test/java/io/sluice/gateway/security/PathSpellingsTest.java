@@ -3,7 +3,6 @@ package io.sluice.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sluice.gateway.peers.ManagedPeer;
-import io.sluice.gateway.peers.PeerRegistry;
 import io.sluice.gateway.testing.LoopbackRemote;
 import io.sluice.gateway.testing.RawHttp;
 import java.util.ArrayList;
@@ -13,9 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Every spelling of a protected path is either refused as ambiguous (400) or authorized as the
@@ -28,7 +25,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "sluice.security.api-keys.alice=key-of-alice", "sluice.security.api-keys.bob=key-of-bob",
     "sluice.limits.requests-per-second=0", "sluice.timeouts.drain=1s"})
 @Timeout(120)
-class PathSpellingsTest {
+class PathSpellingsTest extends RunningGateway {
 
     /** Spellings of {@code /v1} that a naive prefix test on the raw URI does not see as {@code /v1}. */
     static final List<String> V1 = List.of("/v1;x", "/%76%31", "/%761", "//v1", "/./v1", "/x/../v1", "/%2e/v1",
@@ -60,12 +57,6 @@ class PathSpellingsTest {
     static final String[] UPGRADE = {"Upgrade", "websocket", "Connection", "Upgrade",
         "Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version", "13"};
 
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    PeerRegistry registry;
-
     String offer;
     LoopbackRemote remote;
     String alicesPeer;
@@ -81,11 +72,8 @@ class PathSpellingsTest {
     }
 
     @AfterEach
-    void tearDown() {
+    void closeRemote() {
         remote.close();
-        for (ManagedPeer p : List.copyOf(registry.all())) {
-            registry.close(p.id(), p.owner());
-        }
     }
 
     /** Who may have gone through: a request without a key gets 400 (ambiguous) or 401, nothing else. */
