@@ -105,6 +105,7 @@ class SaturatedEchoChromiumIT {
         ns = NetNamespace.create();
         registry.add("sluice.ice.addresses", () -> ns.hostAddress().getHostAddress());
         registry.add("server.address", () -> "0.0.0.0");
+        registry.add("sluice.security.open", () -> "true");
         String dir = Files.createTempDirectory("sluice-kafka-saturated").toString();
         registry.add("sluice.bridges.kafka.embedded.data-dir", () -> dir);
     }
