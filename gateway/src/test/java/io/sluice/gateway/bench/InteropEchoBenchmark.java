@@ -1,0 +1,137 @@
+package io.sluice.gateway.bench;
+
+import io.sluice.gateway.SluiceGatewayApplication;
+import io.sluice.gateway.interop.ExternalPeers;
+import io.sluice.gateway.interop.ExternalPeers.Result;
+import io.sluice.gateway.interop.ExternalPeers.Server;
+import io.sluice.gateway.interop.ExternalPeers.Stack;
+import io.sluice.peer.interop.NetNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Independent stacks against the gateway and against themselves, in one run: for each client
+ * (Pion, aiortc; see {@link ExternalPeers}) the 64 MiB echo (16 KiB binary messages, sent as fast
+ * as the client's flow control allows, every byte checked) and the setup time (median over 10
+ * sequential connections of POST→201 and answer applied→channel open), once against the gateway
+ * started in this process (one-call form, loopback bridge) and once against the same stack's own
+ * echo server. Each figure is the median of {@code runs} runs, the runs of the two targets
+ * interleaved; the ratio is gateway / own server.
+ *
+ * <p>The clients run in a network namespace; the gateway and the reference servers listen and
+ * gather on its veth's host address only.
+ *
+ * <p>Run: {@code bench/interop-echo.sh [runs] [stacks] [bytes]} (root; Debian's golang-go,
+ * golang-github-pion-webrtc.v3-dev, python3-aiortc), e.g. {@code bench/interop-echo.sh 3 pion,aiortc}.
+ */
+public final class InteropEchoBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
+        List<Stack> stacks = (args.length > 1 ? Arrays.stream(args[1].split(",")) : Arrays.stream(new String[] {
+            "pion", "aiortc"})).map(s -> Stack.valueOf(s.trim().toUpperCase())).toList();
+        int bytes = args.length > 2 ? Integer.parseInt(args[2]) : 64 << 20;
+        for (Stack stack : stacks) {
+            Optional<String> missing = ExternalPeers.missingPrerequisite(stack);
+            if (missing.isPresent()) {
+                throw new IllegalStateException(stack.id() + " needs " + missing.get());
+            }
+        }
+        System.out.println(machine());
+        List<String> rows = new ArrayList<>();
+        try (NetNamespace ns = NetNamespace.create()) {
+            String host = ns.hostAddress().getHostAddress();
+            ConfigurableApplicationContext app = SpringApplication.run(SluiceGatewayApplication.class,
+                    "--server.port=0", "--server.address=" + host, "--sluice.ice.addresses=" + host,
+                    "--logging.level.root=WARN", "--logging.level.io.sluice=WARN",
+                    "--sluice.limits.requests-per-second=0", "--sluice.bridges.kafka.enabled=false");
+            String gateway = "http://" + host + ":" + app.getEnvironment().getProperty("local.server.port")
+                    + "/v1/whip?bridge=loopback";
+            for (Stack stack : stacks) {
+                try (Server own = ExternalPeers.startServer(stack, ns.hostAddress())) {
+                    Map<String, String> targets = new LinkedHashMap<>();
+                    targets.put("gateway", gateway);
+                    targets.put(stack.id() + "'s own server", own.url());
+                    Map<String, List<Result>> bulk = new LinkedHashMap<>();
+                    Map<String, List<Result>> setup = new LinkedHashMap<>();
+                    // Warm-up: one connection each (JIT of the gateway's paths, the servers' imports).
+                    for (String url : targets.values()) {
+                        run(ns, stack, "--url", url, "--mode", "setup", "--connections", "1");
+                    }
+                    for (int i = 0; i < runs; i++) {
+                        for (Map.Entry<String, String> t : targets.entrySet()) {
+                            Result b = run(ns, stack, "--url", t.getValue(), "--mode", "bulk", "--bytes",
+                                    Integer.toString(bytes), "--size", "16384");
+                            bulk.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(b);
+                            Result s = run(ns, stack, "--url", t.getValue(), "--mode", "setup", "--connections", "10");
+                            setup.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(s);
+                        }
+                    }
+                    double[] mbps = new double[2];
+                    double[] post = new double[2];
+                    double[] open = new double[2];
+                    int k = 0;
+                    for (String target : targets.keySet()) {
+                        mbps[k] = median(bulk.get(target).stream().map(r -> r.ok() ? r.mbPerSec() : 0).toList());
+                        post[k] = median(setup.get(target).stream().map(Result::postMs).toList());
+                        open[k] = median(setup.get(target).stream().map(Result::openMs).toList());
+                        long failed = bulk.get(target).stream().filter(r -> !r.ok()).count()
+                                + setup.get(target).stream().filter(r -> !r.ok()).count();
+                        rows.add(String.format("| %s | %s | %.1f (%s) | %.1f | %.1f |%s", stack.id(), target, mbps[k],
+                                String.join(", ", bulk.get(target).stream().map(r -> r.ok()
+                                        ? String.format("%.1f", r.mbPerSec()) : "failed").toList()),
+                                post[k], open[k], failed > 0 ? " " + failed + " failed run(s)" : ""));
+                        k++;
+                    }
+                    rows.add(String.format("| %s | ratio gateway / own | %.2f | %.2f | %.2f |", stack.id(),
+                            mbps[0] / mbps[1], post[0] / post[1], open[0] / open[1]));
+                }
+            }
+            app.close();
+        }
+        System.out.printf("%n64 MiB echo (%d bytes, 16 KiB messages) and setup (10 sequential connections), "
+                + "medians of %d runs%n", bytes, runs);
+        System.out.println("| client | server | echo MB/s (runs) | POST→201 ms | answer→open ms |");
+        System.out.println("|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        System.exit(0);
+    }
+
+    private static Result run(NetNamespace ns, Stack stack, String... args) throws Exception {
+        Result r = ExternalPeers.runClient(ns, stack, Duration.ofMinutes(10), args);
+        System.out.println(r.line());
+        if (!r.ok() && !r.stderr().isBlank()) {
+            System.out.println("  stderr: " + r.stderr().lines().reduce((a, b) -> b).orElse(""));
+        }
+        return r;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> s = new ArrayList<>(values);
+        Collections.sort(s);
+        int n = s.size();
+        return n == 0 ? Double.NaN : n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+
+    private static String machine() {
+        String cpu = "?";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("?");
+        } catch (java.io.IOException ignored) {
+            // not Linux
+        }
+        return String.format("machine: %s, %d cores, Java %s, %s %s", cpu, Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), System.getProperty("os.name"), System.getProperty("os.version"));
+    }
+}
