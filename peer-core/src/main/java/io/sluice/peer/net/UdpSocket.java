@@ -184,9 +184,19 @@ public final class UdpSocket {
         return channel.isOpen();
     }
 
+    /** Closes the socket once what was sent before (a DTLS close_notify, say) has been flushed. */
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        channel.close().addListener(f -> done.complete(null));
+        Runnable close = () -> {
+            channel.flush();
+            channel.close().addListener(f -> done.complete(null));
+        };
+        EventLoop loop = channel.eventLoop();
+        if (loop.inEventLoop()) {
+            close.run();
+        } else {
+            loop.execute(close);
+        }
         return done;
     }
 }
