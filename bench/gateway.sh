@@ -2,6 +2,7 @@
 # Runs one of the gateway's benchmark programs (io.sluice.gateway.bench.*) on its test classpath.
 #   bench/gateway.sh RestLoadBenchmark [requestsPerClient]   (root and Chromium: see peer-core's interop README)
 #   bench/gateway.sh KafkaBridgeBenchmark [messagesFor100B] [messagesFor16KiB] [runs]   (docs/kafka-benchmark.md)
+#   bench/gateway.sh ChromiumEchoBenchmark [megabytes] [runs] [connections] [mdns|nomdns]   (Chromium echo: gateway vs Chromium)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?benchmark class name, e.g. RestLoadBenchmark}; shift

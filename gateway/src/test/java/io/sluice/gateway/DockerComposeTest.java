@@ -56,10 +56,40 @@ class DockerComposeTest {
     void portsAreTheOnesTheGatewayListensOn() throws IOException {
         String udp = (String) env("gateway").get("SLUICE_UDP_PORT");
         List<String> ports = KubernetesManifestsTest.at(service("gateway"), "ports");
-        assertThat(ports).containsExactlyInAnyOrder("8080:8080", udp + ":" + udp + "/udp");
+        assertThat(ports).containsExactlyInAnyOrder("127.0.0.1:8080:8080", udp + ":" + udp + "/udp");
         assertThat(KubernetesManifestsTest.applicationProperties().getProperty("server.port")).endsWith(":8080}");
         String dockerfile = Files.readString(Path.of("../Dockerfile"));
         assertThat(dockerfile).contains("EXPOSE 8080/tcp " + udp + "/udp");
+    }
+
+    @Test
+    void withoutKeysTheGatewayIsOpenInSoManyWordsAndOnlyOnThisHost() {
+        Map<String, Object> env = env("gateway");
+        assertThat(env.keySet()).noneMatch(v -> v.startsWith("SLUICE_SECURITY_APIKEYS")
+                || v.startsWith("SLUICE_SECURITY_OPERATORKEYS"));
+        assertThat(env.get("SLUICE_SECURITY_OPEN")).isEqualTo("true");
+        List<String> ports = KubernetesManifestsTest.at(service("gateway"), "ports");
+        assertThat(ports).filteredOn(p -> p.endsWith(":8080")).allMatch(p -> p.startsWith("127.0.0.1:"));
+    }
+
+    /** The key variables the file shows in its comments bind to tenant and operator keys. */
+    @Test
+    void theKeyVariablesItShowsBindToKeys() throws IOException {
+        Map<String, Object> variables = new java.util.HashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^#\\s+(SLUICE_SECURITY_\\w+):")
+                .matcher(Files.readString(Path.of("../docker-compose.yml")));
+        while (m.find()) {
+            variables.put(m.group(1), "key-" + m.group(1));
+        }
+        assertThat(variables).containsKeys("SLUICE_SECURITY_APIKEYS_BACKENDA", "SLUICE_SECURITY_OPERATORKEYS_OPS");
+        var security = new org.springframework.boot.context.properties.bind.Binder(
+                org.springframework.boot.context.properties.source.ConfigurationPropertySources.from(
+                        new org.springframework.core.env.SystemEnvironmentPropertySource(
+                                org.springframework.core.env.StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                                variables)))
+                .bind("sluice.security", io.sluice.gateway.security.SecurityProperties.class).get();
+        assertThat(security.apiKeys()).containsEntry("backenda", "key-SLUICE_SECURITY_APIKEYS_BACKENDA");
+        assertThat(security.operatorKeys()).containsEntry("ops", "key-SLUICE_SECURITY_OPERATORKEYS_OPS");
     }
 
     @Test

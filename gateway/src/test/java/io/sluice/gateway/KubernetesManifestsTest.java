@@ -24,6 +24,7 @@ class KubernetesManifestsTest {
     static Map<String, Object> service;
     static Map<String, Object> configMap;
     static Map<String, Object> pdb;
+    static Map<String, Object> secret;
 
     @BeforeAll
     static void load() throws IOException {
@@ -42,6 +43,7 @@ class KubernetesManifestsTest {
         service = kind(all, "Service");
         configMap = kind(all, "ConfigMap");
         pdb = kind(all, "PodDisruptionBudget");
+        secret = kind(all, "Secret");
     }
 
     static Map<String, Object> kind(List<Map<String, Object>> all, String kind) {
@@ -137,6 +139,35 @@ class KubernetesManifestsTest {
         List<Map<String, Object>> env = at(container(), "env");
         assertThat(env).extracting(e -> e.get("name")).contains("SLUICE_ICE_ADVERTISEDADDRESSES_0");
         assertThat(declared).contains("sluice.ice.advertised-addresses");
+    }
+
+    /** The Secret's entries: property name → value. */
+    static Map<String, Object> secretEntries() {
+        return at(secret, "stringData");
+    }
+
+    @Test
+    void apiKeysComeFromTheSecretTheDeploymentMounts() throws IOException {
+        List<Map<String, Object>> volumes = at(deployment, "spec", "template", "spec", "volumes");
+        Map<String, Object> volume = volumes.stream().filter(v -> v.containsKey("secret")).findFirst()
+                .orElseThrow(() -> new AssertionError("no Secret volume"));
+        assertThat((String) at(volume, "secret", "secretName")).isEqualTo(at(secret, "metadata", "name"));
+        List<Map<String, Object>> mounts = at(container(), "volumeMounts");
+        String path = mounts.stream().filter(m -> volume.get("name").equals(m.get("name"))).findFirst()
+                .map(m -> (String) m.get("mountPath")).orElseThrow(() -> new AssertionError("Secret not mounted"));
+        List<Map<String, Object>> env = at(container(), "env");
+        assertThat(env).filteredOn(e -> "SPRING_CONFIG_IMPORT".equals(e.get("name"))).extracting(e -> e.get("value"))
+                .containsExactly("configtree:" + path + "/");
+        // each entry is a key property: a tenant's or an operator's
+        List<String> declared = declaredProperties();
+        assertThat(declared).contains("sluice.security.api-keys", "sluice.security.operator-keys");
+        assertThat(secretEntries().keySet()).isNotEmpty().allMatch(
+                k -> k.matches("sluice\\.security\\.(api-keys|operator-keys)\\.[a-z0-9][a-z0-9-]*"));
+        assertThat(secretEntries().keySet()).anyMatch(k -> k.startsWith("sluice.security.operator-keys."))
+                .anyMatch(k -> k.startsWith("sluice.security.api-keys."));
+        // shipped without values: the gateway does not start until they are filled in, and never open
+        assertThat(secretEntries().values()).allMatch(""::equals);
+        assertThat(configMapProperties().getProperty("sluice.security.open", "false")).isEqualTo("false");
     }
 
     @Test

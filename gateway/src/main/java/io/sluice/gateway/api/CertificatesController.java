@@ -6,7 +6,11 @@ import io.sluice.peer.api.RTCPeerConnection;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -14,7 +18,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * W3C generateCertificate: makes a DTLS certificate (ECDSA P-256 by default, or RSASSA-PKCS1-v1_5
- * 2048) that peers can then be created with ({@code configuration.certificates: [id]}).
+ * 2048) that peers can then be created with ({@code configuration.certificates: [id]}); its owner
+ * deletes it when done (peers made with it keep it).
  */
 @RestController
 @RequestMapping("/v1/certificates")
@@ -50,5 +55,16 @@ public class CertificatesController {
             return ResponseEntity.created(URI.create("/v1/certificates/" + id))
                     .body(new Certificate(id, c.expires(), c.getFingerprints()));
         });
+    }
+
+    @DeleteMapping("/{id}")
+    public ResponseEntity<?> deleteCertificate(@PathVariable String id) {
+        if (store.delete(id, Owner.current())) {
+            return ResponseEntity.noContent().build();
+        }
+        ProblemDetail pd = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "no certificate " + id);
+        pd.setTitle("Certificate not found");
+        pd.setType(URI.create("urn:sluice:error:CertificateNotFound"));
+        return ResponseEntity.status(HttpStatus.NOT_FOUND).body(pd);
     }
 }

@@ -4,6 +4,7 @@ import io.sluice.gateway.bridge.BridgeBinding;
 import io.sluice.gateway.kafka.KafkaBridge;
 import io.sluice.gateway.kafka.KafkaService;
 import io.sluice.gateway.peers.ManagedPeer;
+import io.sluice.gateway.peers.OwnerQuotas;
 import io.sluice.gateway.peers.PeerRegistry;
 import io.sluice.peer.api.error.NotSupportedError;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +31,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 /**
  * A live view of the records a peer's bridged channels wrote to Kafka, read back from the topics
  * (not from the gateway's memory): what the example page shows, and a quick check for operators.
- * Starts at the end of the topics when the stream opens; at most {@link #MAX_TAPS} at once.
+ * Starts at the end of the topics when the stream opens; at most {@link #MAX_TAPS} at once, and
+ * {@code sluice.quotas.record-streams} per owner.
  */
 @RestController
 public class KafkaRecordsController {
@@ -40,16 +42,19 @@ public class KafkaRecordsController {
 
     private final PeerRegistry registry;
     private final ObjectProvider<KafkaService> kafka;
+    private final OwnerQuotas quotas;
     private final Semaphore taps = new Semaphore(MAX_TAPS);
 
-    public KafkaRecordsController(PeerRegistry registry, ObjectProvider<KafkaService> kafka) {
+    public KafkaRecordsController(PeerRegistry registry, ObjectProvider<KafkaService> kafka, OwnerQuotas quotas) {
         this.registry = registry;
         this.kafka = kafka;
+        this.quotas = quotas;
     }
 
     @GetMapping(path = "/v1/peers/{id}/kafka-records", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
     public SseEmitter records(@PathVariable String id) {
-        ManagedPeer peer = registry.get(id, Owner.current());
+        String owner = Owner.current();
+        ManagedPeer peer = registry.get(id, owner);
         KafkaService k = kafka.getIfAvailable();
         if (k == null) {
             throw new NotSupportedError("this gateway has no Kafka bridge (sluice.bridges.kafka.enabled=false)");
@@ -63,12 +68,14 @@ public class KafkaRecordsController {
         if (topics.isEmpty()) {
             throw new NotSupportedError("peer " + id + " has no channels bridged to Kafka");
         }
+        quotas.take(OwnerQuotas.Quota.RECORD_STREAMS, owner);
         if (!taps.tryAcquire()) {
+            quotas.give(OwnerQuotas.Quota.RECORD_STREAMS, owner);
             throw new io.sluice.gateway.peers.LimitExceededException("this gateway has " + MAX_TAPS
                     + " record streams open, its limit", 429);
         }
         SseEmitter emitter = new SseEmitter(0L);
-        Tap tap = new Tap(k, peer, List.copyOf(topics), emitter);
+        Tap tap = new Tap(k, peer, List.copyOf(topics), emitter, owner);
         emitter.onCompletion(tap::stop);
         emitter.onTimeout(tap::stop);
         emitter.onError(t -> tap.stop());
@@ -83,13 +90,15 @@ public class KafkaRecordsController {
         private final ManagedPeer peer;
         private final List<String> topics;
         private final SseEmitter emitter;
+        private final String owner;
         private volatile boolean running = true;
 
-        Tap(KafkaService kafka, ManagedPeer peer, List<String> topics, SseEmitter emitter) {
+        Tap(KafkaService kafka, ManagedPeer peer, List<String> topics, SseEmitter emitter, String owner) {
             this.kafka = kafka;
             this.peer = peer;
             this.topics = topics;
             this.emitter = emitter;
+            this.owner = owner;
         }
 
         void stop() {
@@ -119,6 +128,7 @@ public class KafkaRecordsController {
                 emitter.completeWithError(e);
             } finally {
                 taps.release();
+                quotas.give(OwnerQuotas.Quota.RECORD_STREAMS, owner);
             }
         }
     }

@@ -1,18 +1,14 @@
 package io.sluice.gateway.api;
 
-import io.sluice.gateway.security.ApiKeyFilter;
-import org.springframework.web.context.request.RequestAttributes;
-import org.springframework.web.context.request.RequestContextHolder;
+import io.sluice.gateway.security.Caller;
 
-/** Who is calling: the owner of the request's API key, or null when keys are off. */
+/** Who is calling: the owner of the request's API key, or null when keys are off ({@link Caller}). */
 final class Owner {
 
     private Owner() {
     }
 
     static String current() {
-        RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
-        return attributes == null ? null
-                : (String) attributes.getAttribute(ApiKeyFilter.OWNER, RequestAttributes.SCOPE_REQUEST);
+        return Caller.currentOwner();
     }
 }

@@ -6,7 +6,7 @@ import io.sluice.gateway.peers.ManagedPeer;
 import io.sluice.gateway.peers.PeerEvent;
 import io.sluice.gateway.peers.PeerNotFoundException;
 import io.sluice.gateway.peers.PeerRegistry;
-import io.sluice.gateway.security.ApiKeyFilter;
+import io.sluice.gateway.security.Caller;
 import io.sluice.peer.api.RTCConfiguration;
 import io.sluice.peer.api.RTCDataChannel;
 import io.sluice.peer.api.RTCDataChannelInit;
@@ -77,7 +77,7 @@ public class PeerSocketHandler extends TextWebSocketHandler {
 
         Session(WebSocketSession raw) {
             this.socket = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
-            this.owner = (String) raw.getAttributes().get(ApiKeyFilter.OWNER);
+            this.owner = Caller.ownerOf(raw.getPrincipal());
         }
 
         void send(Map<String, Object> message) {

@@ -80,6 +80,9 @@ public class ProblemAdvice {
         ProblemDetail pd = ProblemDetail.forStatusAndDetail(status, e.getMessage());
         pd.setTitle("Limit exceeded");
         pd.setType(URI.create("urn:sluice:error:LimitExceeded"));
+        if (e.quota() != null) {
+            pd.setProperty("quota", e.quota());
+        }
         return ResponseEntity.status(status).body(pd);
     }
 }

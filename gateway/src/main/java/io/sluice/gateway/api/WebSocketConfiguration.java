@@ -1,19 +1,15 @@
 package io.sluice.gateway.api;
 
-import io.sluice.gateway.security.ApiKeyFilter;
 import io.sluice.gateway.security.SecurityProperties;
-import java.util.Map;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.ServerHttpResponse;
-import org.springframework.http.server.ServletServerHttpRequest;
-import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.HandshakeInterceptor;
 
-/** {@code /v1/ws}; the API key checked on the upgrade request names the socket's owner. */
+/**
+ * {@code /v1/ws}; the API key checked on the upgrade request names the socket's owner (the session
+ * keeps the upgrade request's principal, see {@link io.sluice.gateway.security.Caller}).
+ */
 @Configuration
 @EnableWebSocket
 public class WebSocketConfiguration implements WebSocketConfigurer {
@@ -28,24 +24,7 @@ public class WebSocketConfiguration implements WebSocketConfigurer {
 
     @Override
     public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-        var registration = registry.addHandler(handler, "/v1/ws").addInterceptors(new HandshakeInterceptor() {
-            @Override
-            public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response,
-                    WebSocketHandler wsHandler, Map<String, Object> attributes) {
-                if (request instanceof ServletServerHttpRequest servlet) {
-                    Object owner = servlet.getServletRequest().getAttribute(ApiKeyFilter.OWNER);
-                    if (owner != null) {
-                        attributes.put(ApiKeyFilter.OWNER, owner);
-                    }
-                }
-                return true;
-            }
-
-            @Override
-            public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response,
-                    WebSocketHandler wsHandler, Exception exception) {
-            }
-        });
+        var registration = registry.addHandler(handler, "/v1/ws");
         if (!security.allowedOrigins().isEmpty()) {
             registration.setAllowedOrigins(security.allowedOrigins().toArray(String[]::new));
         }

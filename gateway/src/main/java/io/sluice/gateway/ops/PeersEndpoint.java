@@ -2,19 +2,23 @@ package io.sluice.gateway.ops;
 
 import io.sluice.gateway.peers.ManagedPeer;
 import io.sluice.gateway.peers.PeerRegistry;
+import io.sluice.gateway.security.Caller;
 import io.sluice.peer.api.RTCPeerConnection;
 import io.sluice.peer.ice.CandidatePair;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
+import org.springframework.boot.actuate.endpoint.SecurityContext;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.stereotype.Component;
 
 /**
- * {@code /actuator/peers}: every peer this instance holds with its states and selected candidate
- * pair, for operators' dashboards. Immutable snapshots, no web types.
+ * {@code /actuator/peers}: the peers this instance holds with their states and selected candidate
+ * pair, for dashboards. An operator (or anyone, when the gateway runs without keys) sees every
+ * tenant's peers; a tenant key sees only its own. Immutable snapshots, no web types.
  */
 @Component
 @Endpoint(id = "peers")
@@ -49,16 +53,25 @@ public class PeersEndpoint {
     }
 
     @ReadOperation
-    public Peers peers() {
-        List<PeerSnapshot> list = registry.all().stream().sorted(Comparator.comparing(ManagedPeer::createdAt))
+    public Peers peers(SecurityContext security) {
+        List<PeerSnapshot> list = visible(security).sorted(Comparator.comparing(ManagedPeer::createdAt))
                 .map(PeersEndpoint::snapshot).toList();
         return new Peers(list.size(), list);
     }
 
     @ReadOperation
-    public PeerSnapshot peer(@Selector String id) {
-        return registry.all().stream().filter(p -> p.id().equals(id)).findFirst().map(PeersEndpoint::snapshot)
+    public PeerSnapshot peer(SecurityContext security, @Selector String id) {
+        return visible(security).filter(p -> p.id().equals(id)).findFirst().map(PeersEndpoint::snapshot)
                 .orElse(null);
+    }
+
+    /** Every peer for an operator, a tenant's own for a tenant, none for nobody. */
+    private Stream<ManagedPeer> visible(SecurityContext security) {
+        Caller caller = Caller.of(security.getPrincipal());
+        if (caller == null) {
+            return Stream.empty();
+        }
+        return caller.operator() ? registry.all().stream() : registry.list(caller.owner()).stream();
     }
 
     static PeerSnapshot snapshot(ManagedPeer p) {

@@ -43,9 +43,15 @@ public class PeerRegistry implements DisposableBean {
     private final SharedUdpPort sharedPort;
 
     private final PeerMeters meters;
+    /** Each peer's DTLS certificate, generated ahead so that creating a peer does not wait for a key. */
+    private final io.sluice.peer.api.CertificatePool certificates = io.sluice.peer.api.CertificatePool.ecdsa(16);
 
-    public PeerRegistry(SluiceProperties properties, io.micrometer.core.instrument.MeterRegistry meterRegistry) {
+    private final OwnerQuotas quotas;
+
+    public PeerRegistry(SluiceProperties properties, io.micrometer.core.instrument.MeterRegistry meterRegistry,
+            OwnerQuotas quotas) {
         this.properties = properties;
+        this.quotas = quotas;
         this.meters = new PeerMeters(meterRegistry);
         AddressFilter filter = addressFilter(properties.ice());
         PeerConnectionSettings s = PeerConnectionSettings.defaults().withAddressFilter(filter)
@@ -125,23 +131,29 @@ public class PeerRegistry implements DisposableBean {
      * Creates a peer connection.
      *
      * @throws io.sluice.peer.api.error.WebRtcException for a configuration the W3C constructor refuses
-     * @throws LimitExceededException when the instance holds {@code sluice.limits.max-peers} already
+     * @throws LimitExceededException when the instance holds {@code sluice.limits.max-peers} already,
+     *     or the owner its quota ({@code sluice.quotas.peers})
      */
     public ManagedPeer create(RTCConfiguration configuration, Map<String, String> metadata, String owner) {
         if (draining) {
             throw new LimitExceededException("this instance is draining (shutting down); create the peer elsewhere",
                     503);
         }
+        quotas.take(OwnerQuotas.Quota.PEERS, owner);
         if (count.incrementAndGet() > properties.limits().maxPeers()) {
             count.decrementAndGet();
+            quotas.give(OwnerQuotas.Quota.PEERS, owner);
             throw new LimitExceededException("this gateway holds " + properties.limits().maxPeers()
                     + " peers, its limit", 429);
         }
         RTCPeerConnection pc;
         try {
-            pc = new RTCPeerConnection(configuration, settings);
+            RTCConfiguration withCertificate = configuration.certificates().isEmpty()
+                    ? configuration.toBuilder().certificates(List.of(certificates.take())).build() : configuration;
+            pc = new RTCPeerConnection(withCertificate, settings);
         } catch (RuntimeException e) {
             count.decrementAndGet();
+            quotas.give(OwnerQuotas.Quota.PEERS, owner);
             throw e;
         }
         String id = newId();
@@ -188,6 +200,7 @@ public class PeerRegistry implements DisposableBean {
     private void remove(ManagedPeer p, String reason) {
         if (peers.remove(p.id(), p)) {
             count.decrementAndGet();
+            quotas.give(OwnerQuotas.Quota.PEERS, p.owner());
             meters.collectDrops(p, true);
             p.pc().close();
             p.events().publish("closed", java.util.Map.of("reason", reason));
@@ -296,6 +309,7 @@ public class PeerRegistry implements DisposableBean {
             p.pc().close();
         }
         peers.clear();
+        certificates.close();
         if (sharedPort != null) {
             sharedPort.close();
         }

@@ -6,27 +6,26 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.Order;
-import org.springframework.stereotype.Component;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * A token bucket per caller (API key owner, or client address when keys are off) over the
- * {@code /v1} API: {@code sluice.limits.requests-per-second} sustained, {@code request-burst} at
- * once; beyond it 429 with {@code Retry-After}. Runs after the API key check.
+ * A token bucket per caller (the authenticated key's owner, or the client address when the
+ * gateway runs without keys) over the requests {@code matcher} selects (the {@code /v1} API, matched
+ * as the router matches it): {@code sluice.limits.requests-per-second} sustained,
+ * {@code request-burst} at once; beyond it 429 with {@code Retry-After}. Runs in the security
+ * filter chain after authorization, so only authorized requests count.
  */
-@Component
-@Order(Ordered.LOWEST_PRECEDENCE - 10)
-public class RateLimitFilter extends OncePerRequestFilter {
+final class RateLimitFilter extends OncePerRequestFilter {
 
     /** Buckets kept at most; idle ones are dropped first. */
     static final int MAX_BUCKETS = 100_000;
 
     private final double rate;
     private final double burst;
+    private final RequestMatcher matcher;
     private final ConcurrentHashMap<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     private static final class Bucket {
@@ -39,20 +38,21 @@ public class RateLimitFilter extends OncePerRequestFilter {
         }
     }
 
-    public RateLimitFilter(SluiceProperties properties) {
+    RateLimitFilter(SluiceProperties properties, RequestMatcher matcher) {
+        this.matcher = matcher;
         this.rate = properties.limits().requestsPerSecond();
         this.burst = properties.limits().requestBurst();
     }
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return rate <= 0 || !request.getRequestURI().startsWith("/v1/") || "OPTIONS".equals(request.getMethod());
+        return rate <= 0 || "OPTIONS".equals(request.getMethod()) || !matcher.matches(request);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        Object owner = request.getAttribute(ApiKeyFilter.OWNER);
+        String owner = Caller.currentOwner();
         String key = owner != null ? "owner:" + owner : "addr:" + request.getRemoteAddr();
         long now = System.nanoTime();
         if (buckets.size() > MAX_BUCKETS) {
@@ -71,12 +71,9 @@ public class RateLimitFilter extends OncePerRequestFilter {
             }
         }
         if (wait > 0) {
-            response.setStatus(429);
             response.setHeader("Retry-After", Long.toString((long) Math.ceil(wait)));
-            response.setContentType("application/problem+json");
-            response.getOutputStream().write(("{\"type\":\"urn:sluice:error:LimitExceeded\",\"title\":\"Limit exceeded\","
-                    + "\"status\":429,\"detail\":\"more than " + (long) rate + " requests per second\"}")
-                    .getBytes(StandardCharsets.UTF_8));
+            ProblemResponses.write(request, response, 429, "LimitExceeded", "Limit exceeded", "more than "
+                    + (long) rate + " requests per second", Map.of("quota", "sluice.limits.requests-per-second"));
             return;
         }
         chain.doFilter(request, response);

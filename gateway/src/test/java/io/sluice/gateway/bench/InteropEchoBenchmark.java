@@ -55,7 +55,8 @@ public final class InteropEchoBenchmark {
             ConfigurableApplicationContext app = SpringApplication.run(SluiceGatewayApplication.class,
                     "--server.port=0", "--server.address=" + host, "--sluice.ice.addresses=" + host,
                     "--logging.level.root=WARN", "--logging.level.io.sluice=WARN",
-                    "--sluice.limits.requests-per-second=0", "--sluice.bridges.kafka.enabled=false");
+                    "--sluice.limits.requests-per-second=0", "--sluice.bridges.kafka.enabled=false",
+                    "--sluice.security.open=true");
             String gateway = "http://" + host + ":" + app.getEnvironment().getProperty("local.server.port")
                     + "/v1/whip?bridge=loopback";
             Map<Stack, Server> servers = new LinkedHashMap<>();

@@ -132,8 +132,8 @@ public final class KafkaBridgeBenchmark {
         try (EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(dir, "127.0.0.1", 0).start()) {
             bootstrap = broker.bootstrapServers();
             // Command-line arguments: they outrank the build's sluice.bridges.kafka.enabled=false.
-            List<String> gateway = new ArrayList<>(List.of("--server.port=0", "--sluice.ice.loopback=true",
-                    "--sluice.ice.addresses=127.0.0.1", "--sluice.limits.requests-per-second=0",
+            List<String> gateway = new ArrayList<>(List.of("--server.port=0", "--server.address=127.0.0.1",
+                    "--sluice.ice.loopback=true", "--sluice.ice.addresses=127.0.0.1", "--sluice.limits.requests-per-second=0",
                     "--sluice.timeouts.drain=1s", "--sluice.bridges.kafka.enabled=true",
                     "--sluice.bridges.kafka.bootstrap-servers=" + bootstrap, "--sluice.bridges.kafka.instance-id=bench",
                     "--logging.level.root=WARN", "--logging.level.io.sluice=WARN"));

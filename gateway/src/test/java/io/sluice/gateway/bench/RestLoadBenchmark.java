@@ -52,7 +52,9 @@ public final class RestLoadBenchmark {
             ConfigurableApplicationContext app = SpringApplication.run(SluiceGatewayApplication.class,
                     "--server.port=0", "--sluice.ice.addresses=" + host, "--logging.level.root=WARN",
                     "--logging.level.io.sluice=WARN", "--sluice.limits.max-peers=100000", "--sluice.limits.requests-per-second=0",
-                    "--sluice.bridges.kafka.enabled=false");
+                    "--sluice.bridges.kafka.enabled=false",
+                    // the page in the namespace calls the API without a key: open, on purpose
+                    "--sluice.security.open=true");
             int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
             String base = "http://127.0.0.1:" + port;
             HttpClient http = HttpClient.newBuilder().executor(Executors.newFixedThreadPool(8)).build();

@@ -104,6 +104,7 @@ abstract class ExternalPeerEcho {
         }
         registry.add("sluice.ice.addresses", () -> ns.hostAddress().getHostAddress());
         registry.add("server.address", () -> ns.hostAddress().getHostAddress());
+        registry.add("sluice.security.open", () -> "true");
         String dir = Files.createTempDirectory("sluice-kafka-interop").toString();
         registry.add("sluice.bridges.kafka.embedded.data-dir", () -> dir);
     }
@@ -160,16 +161,17 @@ abstract class ExternalPeerEcho {
     }
 
     /**
-     * maxPacketLifeTime on an ordered channel. The lifetime counts from send(), and a saturating
-     * sender keeps up to 1 MiB queued on each side (about 0.5 s at aiortc's 2 MB/s), so 3 s is a
-     * lifetime no message outlives on a loss-free link, window probes included (retransmitted
-     * within the lifetime): every message must arrive.
+     * maxPacketLifeTime on an ordered channel. The lifetime counts from send(), on the client and on
+     * the gateway's echo alike. A saturating sender keeps up to 1 MiB queued on each side, but an
+     * echo that waits behind a held-back channel (through Kafka, on a loaded machine) can outlive
+     * 3 s and is then abandoned (RFC 3758): seen here, 29 of 1,000 through Kafka with the load
+     * average near 20. So up to 5% may be missing; whatever arrives must be intact, once and in order.
      */
     @ParameterizedTest(name = "{0} bridge")
     @ValueSource(strings = {"loopback", "kafka"})
     void mixedEchoWithMaxPacketLifeTime(String bridge) throws Exception {
         assumeBridge(bridge);
-        echo(bridge, MIXED_MESSAGES, true, 0, "--mode", "mixed", "--max-packet-lifetime", "3000");
+        echo(bridge, MIXED_MESSAGES, true, MIXED_MESSAGES / 20, "--mode", "mixed", "--max-packet-lifetime", "3000");
     }
 
     /**

@@ -37,11 +37,13 @@ class GracefulDrainTest {
         String id = JsonMapper.builder().build().readTree(http.send(HttpRequest.newBuilder(URI.create(base
                 + "/v1/peers")).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString())
                 .body()).get("id").asString();
+        // The owner is subscribed to its peer's events before the gateway is stopped.
         List<String> lines = new CopyOnWriteArrayList<>();
         http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/v1/peers/" + id + "/events")).build(),
                 HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().forEach(lines::add));
-        Interop.waitFor(() -> lines.stream().anyMatch(l -> l.startsWith("data:")) || lines.size() >= 0,
-                Duration.ofSeconds(1));
+        ManagedPeer peer = app.getBean(PeerRegistry.class).find(id);
+        Interop.waitFor(() -> peer.events().subscriberCount() == 1, Duration.ofSeconds(10),
+                "the owner's event stream subscribed");
 
         long t0 = System.nanoTime();
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(app::close);

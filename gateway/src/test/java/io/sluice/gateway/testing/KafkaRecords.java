@@ -31,6 +31,13 @@ public final class KafkaRecords implements AutoCloseable {
     /** Waits until {@code count} records of {@code topic} match, reading from the beginning; returns those seen. */
     public List<ConsumerRecord<String, byte[]>> read(String topic, Predicate<ConsumerRecord<String, byte[]>> filter,
             int count, Duration timeout) {
+        return readUntil(topic, filter, got -> got.size() >= count, timeout);
+    }
+
+    /** Like {@link #read}, until what was read so far satisfies {@code done} (or the timeout). */
+    public List<ConsumerRecord<String, byte[]>> readUntil(String topic,
+            Predicate<ConsumerRecord<String, byte[]>> filter, Predicate<List<ConsumerRecord<String, byte[]>>> done,
+            Duration timeout) {
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap),
                 new StringDeserializer(), new ByteArrayDeserializer())) {
@@ -39,7 +46,7 @@ public final class KafkaRecords implements AutoCloseable {
             c.assign(parts);
             c.seekToBeginning(parts);
             long deadline = System.nanoTime() + timeout.toNanos();
-            while (out.size() < count && System.nanoTime() < deadline) {
+            while (!done.test(out) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(100))) {
                     if (filter.test(r)) {
                         out.add(r);

@@ -971,7 +971,15 @@ public final class IceAgent {
         }
         if (p.state != PairState.IN_PROGRESS) {
             p.state = PairState.WAITING;
-            enqueueTriggered(p, false);
+        }
+        // RFC 8445 §7.3.1.4: a pair in progress gets a new check too, superseding the old one (no
+        // retransmission, no failure, a late answer still counts): our first request often reached the
+        // remote before it had our answer and could authenticate it. The triggered check goes out now
+        // rather than at the next pacing slot: it is one request per authenticated request of the
+        // remote, and the remote's success on it is what lets a controlling remote nominate at once.
+        enqueueTriggered(p, false);
+        if (nextPaceAt > now) {
+            nextPaceAt = now;
         }
     }
 

@@ -7,7 +7,6 @@ import io.sluice.peer.sctp.chunk.IForwardTsnChunk;
 import io.sluice.peer.sctp.chunk.SackChunk;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
@@ -20,8 +19,20 @@ import java.util.TreeMap;
  * and the receiver side of FORWARD-TSN / I-FORWARD-TSN and stream reset.
  *
  * <p>Memory is bounded by the window: every accepted byte counts in {@link #held} until the
- * application {@link #consumed} it (or it is skipped), and DATA beyond the window is dropped
- * (RFC 9260 §6.2) unless it fills a hole below the highest TSN received.
+ * application {@link #consumed} it (or it is skipped), and so does an estimate of what the
+ * bookkeeping costs (per fragment, run and message waiting in reassembly, per gap in the TSNs;
+ * like usrsctp's per-chunk charge) beyond an allowance of an eighth of the window, so a peer that
+ * cuts its data into one-byte fragments fills the window as fast as the heap, while ordinary
+ * traffic sees the window it always saw. DATA beyond the window is dropped (RFC 9260 §6.2) unless it fills a
+ * hole below the highest TSN received. When the window is full of data that can never be delivered
+ * (nothing for the application to consume, no hole a retransmission could fill) the association
+ * cannot progress, and is aborted with an Out of Resource cause (RFC 9260 §3.3.10.4), as dcsctp
+ * does.
+ *
+ * <p>Work per chunk does not depend on what is already held: fragments join runs of consecutive
+ * TSNs (DATA) or FSNs (I-DATA) in O(log n) ({@link FragmentRuns}), a complete message is copied
+ * out once, and partial I-DATA messages are indexed per stream by MID so an I-FORWARD-TSN touches
+ * only what it removes.
  */
 final class Receiver {
 
@@ -29,18 +40,48 @@ final class Receiver {
     private static final long MAX_TSN_SPAN = 1 << 20;
     private static final int MAX_DUPLICATES = 16;
 
-    /** A DATA fragment waiting for its siblings. */
-    private record Fragment(int sid, int ssn, int ppid, boolean unordered, boolean beginning, boolean end,
-            byte[] payload) {
+    // What the bookkeeping costs in heap, charged against the window (64-bit JVM, compressed
+    // references; each figure rounds up what was measured by SctpReassemblyBoundsTest).
+    /** A held fragment: its chain node and its payload array's header. */
+    static final int FRAGMENT_COST = 48;
+    /** A run of fragments: the run, its tree entry and boxed key. */
+    static final int RUN_COST = 128;
+    /** A partial I-DATA message (its own run tree and index entry), or a complete ordered message waiting for its turn. */
+    static final int MESSAGE_COST = 192;
+    /** A gap in the received TSNs: a tree entry and two boxed TSNs. */
+    static final int GAP_COST = 96;
+
+    /** An I-DATA message being reassembled: its fragments by FSN. */
+    private static final class Partial {
+        final FragmentRuns runs;
+        long endFsn = -1;
+        long maxFsn = -1;
+
+        Partial(FragmentRuns.Totals totals) {
+            runs = new FragmentRuns(totals);
+        }
     }
 
-    /** An I-DATA message being reassembled. */
-    private static final class Partial {
-        final TreeMap<Integer, byte[]> fragments = new TreeMap<>();
-        int ppid;
-        boolean haveBeginning;
-        int endFsn = -1;
-        long bytes;
+    /** The partial I-DATA messages of one stream and U flag, by MID unwrapped to 64 bits. */
+    private static final class Partials {
+        final TreeMap<Long, Partial> byMid = new TreeMap<>();
+        long highest;
+
+        Partials(int mid) {
+            highest = Integer.toUnsignedLong(mid) + (1L << 32);
+        }
+
+        long peek(int mid) {
+            return highest + (int) (mid - (int) highest);
+        }
+
+        long unwrap(int mid) {
+            long v = peek(mid);
+            if (v > highest) {
+                highest = v;
+            }
+            return v;
+        }
     }
 
     /** Per incoming stream, created on first use: the next SSN/MID and messages waiting for it. */
@@ -52,6 +93,11 @@ final class Receiver {
     private final SctpAssociation assoc;
     private final SctpStats.Counters stats;
     private final long capacity;
+    /**
+     * Bookkeeping the window does not charge for: an eighth of it, what a window full of partial
+     * messages of about 3 KB with gaps between them costs (full-size fragments cost about 4 %).
+     */
+    private final long allowance;
     private final int mtu;
 
     private long cumTsn;
@@ -61,9 +107,17 @@ final class Receiver {
     private final int[] duplicates = new int[MAX_DUPLICATES];
     private int duplicateCount;
 
-    private final TreeMap<Long, Fragment> fragments = new TreeMap<>();
-    private final Map<Long, Partial> partials = new HashMap<>();
+    private final FragmentRuns.Totals totals = new FragmentRuns.Totals();
+    /** DATA fragments by TSN. */
+    private final FragmentRuns fragments = new FragmentRuns(totals);
+    /** Partial I-DATA messages by (stream, U flag). */
+    private final Map<Integer, Partials> partials = new HashMap<>();
+    private long partialMessages;
     private final Map<Integer, InStream> streams = new HashMap<>();
+    /** Complete ordered messages waiting for an earlier one. */
+    private long waitingMessages;
+    /** Work not counted in {@link FragmentRuns.Totals#steps}: I-FORWARD-TSN entries and partials dropped. */
+    private long steps;
 
     private long held;
     private long unconsumed;
@@ -77,6 +131,7 @@ final class Receiver {
         this.assoc = assoc;
         this.stats = assoc.counters();
         this.capacity = options.receiveWindow();
+        this.allowance = capacity / 8;
         this.mtu = options.mtu();
         this.lastAdvertised = capacity;
     }
@@ -106,9 +161,15 @@ final class Receiver {
             stats.drop("tsn-out-of-range");
             return false;
         }
-        if (held + len > capacity && (tsn > highest || held > 2 * capacity)) {
+        long used = used();
+        if (used + len > capacity && (tsn > highest || used > 2 * capacity)) {
             stats.drop("receive-window-full");
             sackNow = true;
+            if (tsn > highest && unconsumed == 0 && ranges.isEmpty()) {
+                // All we hold waits for data above the window: nothing can ever make room.
+                assoc.outOfResource("receive window exhausted by " + totals.fragments + " fragments and "
+                        + waitingMessages + " waiting messages that cannot complete");
+            }
             return false;
         }
         if (!ranges.isEmpty()) {
@@ -197,51 +258,12 @@ final class Receiver {
             complete(c.streamId(), c.ssn(), c.ppid(), c.payload(), c.unordered());
             return;
         }
-        fragments.put(tsn, new Fragment(c.streamId(), c.ssn(), c.ppid(), c.unordered(), c.beginning(), c.end(),
-                c.payload()));
-        assemble(tsn);
-    }
-
-    private static boolean sameMessage(Fragment a, Fragment b) {
-        return a.sid == b.sid && a.unordered == b.unordered && (a.unordered || a.ssn == b.ssn);
-    }
-
-    /** Completes the message around {@code tsn} if all its fragments (consecutive TSNs) are here. */
-    private void assemble(long tsn) {
-        Fragment f = fragments.get(tsn);
-        long b = tsn;
-        Fragment cur = f;
-        while (!cur.beginning) {
-            Fragment p = fragments.get(b - 1);
-            if (p == null || p.end || !sameMessage(p, cur)) {
-                return;
-            }
-            b--;
-            cur = p;
+        // The fragments of one message have consecutive TSNs (RFC 9260 §6.9). A TSN is new here.
+        FragmentRuns.Run r = fragments.add(tsn, c.streamId(), c.ssn(), c.ppid(), c.unordered(), c.beginning(),
+                c.end(), c.payload());
+        if (r.complete()) {
+            complete(r.sid, r.seq, r.ppid, fragments.take(r), r.unordered);
         }
-        long e = tsn;
-        cur = f;
-        while (!cur.end) {
-            Fragment n = fragments.get(e + 1);
-            if (n == null || n.beginning || !sameMessage(n, cur)) {
-                return;
-            }
-            e++;
-            cur = n;
-        }
-        int total = 0;
-        for (long t = b; t <= e; t++) {
-            total += fragments.get(t).payload.length;
-        }
-        byte[] msg = new byte[total];
-        int off = 0;
-        Fragment first = fragments.get(b);
-        for (long t = b; t <= e; t++) {
-            byte[] p = fragments.remove(t).payload;
-            System.arraycopy(p, 0, msg, off, p.length);
-            off += p.length;
-        }
-        complete(first.sid, first.ssn, first.ppid, msg, first.unordered);
     }
 
     // ---- I-DATA -------------------------------------------------------------------------------
@@ -261,41 +283,54 @@ final class Receiver {
             complete(c.streamId(), c.mid(), c.ppid(), c.payload(), c.unordered());
             return;
         }
-        long key = partialKey(c.streamId(), c.unordered(), c.mid());
-        Partial p = partials.get(key);
-        if (p == null) {
-            p = new Partial();
-            partials.put(key, p);
+        long fsn = Integer.toUnsignedLong(c.fsn());
+        if (!c.beginning() && fsn == 0) {
+            held -= len;
+            stats.drop("invalid-fsn"); // FSN 0 is the first fragment's (RFC 8260 §2.1)
+            return;
         }
-        if (p.fragments.containsKey(c.fsn()) || (c.end() && p.endFsn >= 0)) {
+        int key = partialsKey(c.streamId(), c.unordered());
+        Partials ps = partials.get(key);
+        if (ps == null) {
+            ps = new Partials(c.mid());
+            partials.put(key, ps);
+        }
+        long mid = ps.unwrap(c.mid());
+        Partial p = ps.byMid.get(mid);
+        if (p == null) {
+            p = new Partial(totals);
+            ps.byMid.put(mid, p);
+            partialMessages++;
+        } else if (p.endFsn >= 0 && fsn > p.endFsn || c.end() && (p.endFsn >= 0 || fsn < p.maxFsn)) {
+            held -= len;
+            stats.drop("fragment-beyond-end");
+            return;
+        }
+        FragmentRuns.Run r = p.runs.add(fsn, c.streamId(), c.mid(), c.ppid(), c.unordered(), c.beginning(), c.end(),
+                c.payload());
+        if (r == null) {
             held -= len;
             stats.drop("duplicate-fragment");
             return;
         }
-        p.fragments.put(c.fsn(), c.payload());
-        p.bytes += len;
-        if (c.beginning()) {
-            p.haveBeginning = true;
-            p.ppid = c.ppid();
-        }
         if (c.end()) {
-            p.endFsn = c.fsn();
+            p.endFsn = fsn;
         }
-        if (p.haveBeginning && p.endFsn >= 0 && p.fragments.size() == p.endFsn + 1
-                && p.fragments.lastKey() == p.endFsn) {
-            partials.remove(key);
-            byte[] msg = new byte[(int) p.bytes];
-            int off = 0;
-            for (byte[] f : p.fragments.values()) {
-                System.arraycopy(f, 0, msg, off, f.length);
-                off += f.length;
+        p.maxFsn = Math.max(p.maxFsn, fsn);
+        if (r.complete()) {
+            // Nothing beyond the end is taken, so the run from B to E is the whole message.
+            byte[] msg = p.runs.take(r);
+            ps.byMid.remove(mid);
+            partialMessages--;
+            if (ps.byMid.isEmpty()) {
+                partials.remove(key);
             }
-            complete(c.streamId(), c.mid(), p.ppid, msg, c.unordered());
+            complete(c.streamId(), c.mid(), r.ppid, msg, c.unordered());
         }
     }
 
-    private static long partialKey(int sid, boolean unordered, int mid) {
-        return ((long) sid << 33) | (unordered ? 1L << 32 : 0) | Integer.toUnsignedLong(mid);
+    private static int partialsKey(int sid, boolean unordered) {
+        return sid << 1 | (unordered ? 1 : 0);
     }
 
     // ---- delivery -----------------------------------------------------------------------------
@@ -332,6 +367,8 @@ final class Receiver {
         } else if (d > 0) {
             if (s.pending.putIfAbsent(s.next + d, m) != null) {
                 held -= payload.length;
+            } else {
+                waitingMessages++;
             }
         } else {
             held -= payload.length;
@@ -341,6 +378,7 @@ final class Receiver {
 
     private void drain(InStream s) {
         while (!s.pending.isEmpty() && s.pending.firstKey() == s.next) {
+            waitingMessages--;
             deliver(s.pending.pollFirstEntry().getValue());
             s.next++;
         }
@@ -354,6 +392,7 @@ final class Receiver {
         }
         long last = s.next + d;
         while (!s.pending.isEmpty() && s.pending.firstKey() <= last) {
+            waitingMessages--;
             deliver(s.pending.pollFirstEntry().getValue());
         }
         s.next = last + 1;
@@ -379,15 +418,13 @@ final class Receiver {
             return;
         }
         // Fragments at or below the new cumulative TSN belong to abandoned messages.
-        NavigableMap<Long, Fragment> gone = fragments.headMap(newCum, true);
         Set<Long> unorderedSkipped = new HashSet<>();
         Set<Long> orderedSkipped = new HashSet<>();
-        for (Fragment f : gone.values()) {
-            held -= f.payload.length;
-            long key = ((long) f.sid << 16) | f.ssn;
-            (f.unordered ? unorderedSkipped : orderedSkipped).add(key);
-        }
-        gone.clear();
+        fragments.removeThrough(newCum, (r, n, bytes) -> {
+            held -= bytes;
+            long key = ((long) r.sid << 16) | r.seq;
+            (r.unordered ? unorderedSkipped : orderedSkipped).add(key);
+        });
         advanceCumTo(newCum);
         int[] sids = c.streamIds();
         int[] ssns = c.ssns();
@@ -420,16 +457,20 @@ final class Receiver {
         boolean[] u = c.unordered();
         int[] mids = c.mids();
         for (int i = 0; i < sids.length; i++) {
+            steps++;
             // Drop the partial messages of this stream up to the skipped MID.
-            for (Iterator<Map.Entry<Long, Partial>> it = partials.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Long, Partial> e = it.next();
-                long k = e.getKey();
-                int sid = (int) (k >>> 33);
-                boolean pu = ((k >>> 32) & 1) != 0;
-                int mid = (int) k;
-                if (sid == sids[i] && pu == u[i] && mids[i] - mid >= 0) {
-                    held -= e.getValue().bytes;
-                    it.remove();
+            int key = partialsKey(sids[i], u[i]);
+            Partials ps = partials.get(key);
+            if (ps != null) {
+                NavigableMap<Long, Partial> gone = ps.byMid.headMap(ps.peek(mids[i]), true);
+                for (Partial p : gone.values()) {
+                    p.runs.clear((r, n, bytes) -> held -= bytes);
+                    partialMessages--;
+                    steps++;
+                }
+                gone.clear();
+                if (ps.byMid.isEmpty()) {
+                    partials.remove(key);
                 }
             }
             if (!u[i] && sids[i] < assoc.maxInboundStreams()) {
@@ -451,6 +492,7 @@ final class Receiver {
                 for (SctpEvent.Message m : s.pending.values()) {
                     held -= m.payload().length;
                 }
+                waitingMessages -= s.pending.size();
             }
         }
         return ids.clone();
@@ -518,7 +560,38 @@ final class Receiver {
     }
 
     long advertisedWindow() {
-        return Math.max(0, capacity - held);
+        return Math.max(0, capacity - used());
+    }
+
+    /** Window taken: bytes held plus what their bookkeeping costs beyond the allowance. */
+    private long used() {
+        return held + Math.max(0, bookkeeping() - allowance);
+    }
+
+    /** Estimated heap of the bookkeeping for what is held, beyond the payload bytes. */
+    long bookkeeping() {
+        return FRAGMENT_COST * totals.fragments + RUN_COST * totals.runs
+                + MESSAGE_COST * (partialMessages + waitingMessages) + GAP_COST * (long) ranges.size();
+    }
+
+    /** Steps spent on reassembly so far: fragments linked and copied, I-FORWARD-TSN entries and partials dropped. */
+    long work() {
+        return totals.steps + steps;
+    }
+
+    /** Lets go of everything held (the association is gone). */
+    void clear() {
+        fragments.clear((r, n, bytes) -> { });
+        partials.clear();
+        streams.clear();
+        ranges.clear();
+        totals.fragments = 0;
+        totals.runs = 0;
+        totals.bytes = 0;
+        partialMessages = 0;
+        waitingMessages = 0;
+        held = 0;
+        unconsumed = 0;
     }
 
     /** The application consumed bytes; true if a window update SACK should go out now. */
@@ -536,12 +609,16 @@ final class Receiver {
 
     boolean isConsistent() {
         return held >= 0 && unconsumed >= 0 && unconsumed <= held && cumTsn <= highest
-                && (ranges.isEmpty() || ranges.firstKey() > cumTsn + 1);
+                && (ranges.isEmpty() || ranges.firstKey() > cumTsn + 1)
+                && totals.fragments >= 0 && totals.runs >= 0 && totals.runs <= totals.fragments
+                && totals.bytes >= 0 && totals.bytes <= held - unconsumed
+                && partialMessages >= 0 && waitingMessages >= 0 && (partialMessages == 0) == partials.isEmpty();
     }
 
     @Override
     public String toString() {
         return "receiver[cum=" + (cumTsn & 0xffffffffL) + " ranges=" + ranges.size() + " held=" + held
-                + " unconsumed=" + unconsumed + " fragments=" + fragments.size() + " partials=" + partials.size() + "]";
+                + " unconsumed=" + unconsumed + " fragments=" + totals.fragments + " runs=" + totals.runs + " partials="
+                + partialMessages + " waiting=" + waitingMessages + "]";
     }
 }

@@ -1131,6 +1131,15 @@ public final class SctpAssociation implements SctpCore {
         terminate(reason, true);
     }
 
+    /** The peer made us hold more than we can (RFC 9260 §3.3.10.4): ABORT with Out of Resource. */
+    void outOfResource(String reason) {
+        LOG.debug("{}association aborted: {}", log, reason);
+        if (peerTagKnown) {
+            sendAbort(new ErrorCause(ErrorCause.OUT_OF_RESOURCE, new byte[0]));
+        }
+        terminate("out of resource: " + reason, true);
+    }
+
     private void terminate(String reason, boolean error) {
         if (terminated) {
             return;
@@ -1139,6 +1148,7 @@ public final class SctpAssociation implements SctpCore {
         timers.stopAll();
         control.clear();
         sender.clear();
+        receiver.clear();
         setState(State.CLOSED, reason);
         events.add(new SctpEvent.Closed(reason, error));
     }
@@ -1159,6 +1169,11 @@ public final class SctpAssociation implements SctpCore {
             }
         }
         return state != State.COOKIE_WAIT || timers.running(SctpTimer.T1_INIT);
+    }
+
+    /** Steps the receiver spent on reassembly (tests: work per chunk). */
+    long reassemblyWork() {
+        return receiver.work();
     }
 
     /** Chunks sent and not yet passed by the peer's cumulative TSN (tests). */

@@ -10,30 +10,40 @@ import io.sluice.peer.api.RTCPeerConnectionIceEvent;
 import io.sluice.peer.api.RTCSessionDescription;
 import io.sluice.peer.interop.ChromiumBrowser;
 import io.sluice.peer.interop.NetNamespace;
+import io.sluice.peer.interop.Saturation;
+import io.sluice.peer.interop.Saturation.Report;
+import io.sluice.peer.interop.Saturation.Spec;
 import io.sluice.peer.net.AddressFilter;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Throughput of one reliable ordered data channel, in MB/s (10^6 bytes per second), each figure
- * the median of several runs in one process:
+ * the median of several runs in one process, every byte checked at the receiver:
  *
  * <ul>
- *   <li>Chromium → Chromium: two RTCPeerConnections in one page (the reference);
+ *   <li>Chromium → Chromium: two browser processes (the reference), each with its own renderer
+ *       and network service, in one network namespace; signalling relayed by this program;
  *   <li>peer-core → Chromium and Chromium → peer-core, Chromium in a network namespace of its
  *       own, linked to this host by a veth pair;
  *   <li>peer-core → peer-core over 127.0.0.1.
  * </ul>
  *
- * Every sender keeps at most 4 MiB buffered and refills on bufferedamountlow at 1 MiB, as a
- * well-behaved application does. Complete descriptions (no trickle).
+ * Message {@code seq} is {@link Saturation#binary(int, int)}: the receiver regenerates it and
+ * compares (Chromium in the page, {@code saturate.js}; peer-core with {@link Saturation.OrderedVerifier}),
+ * and a run that misses, repeats, reorders or alters a byte fails. Every sender keeps at most
+ * 4 MiB buffered and refills on bufferedamountlow at 1 MiB, as a well-behaved application does.
+ * Time runs from the first send to the last verified byte (wall clock, so that two browsers and
+ * this JVM share it). Complete descriptions (no trickle).
  *
  * <p>Run: {@code bench/peer-core.sh DataChannelThroughputBenchmark [megabytes] [messageBytes] [runs]}.
  */
@@ -41,72 +51,8 @@ public final class DataChannelThroughputBenchmark {
 
     static final long HIGH = 4L * 1024 * 1024;
     static final long LOW = 1024L * 1024;
-
-    /** JS: sends {@code total} bytes in {@code size}-byte messages from a to b in one page; MB/s. */
-    static final String CHROMIUM_TO_CHROMIUM = """
-            const total = arguments[0], size = arguments[1];
-            const a = new RTCPeerConnection(), b = new RTCPeerConnection();
-            a.onicecandidate = e => e.candidate && b.addIceCandidate(e.candidate);
-            b.onicecandidate = e => e.candidate && a.addIceCandidate(e.candidate);
-            const ch = a.createDataChannel('bench');
-            let received = 0, done;
-            const finished = new Promise(r => done = r);
-            b.ondatachannel = e => { e.channel.binaryType = 'arraybuffer';
-              e.channel.onmessage = m => { received += m.data.byteLength; if (received >= total) done(performance.now()); }; };
-            await a.setLocalDescription(); await b.setRemoteDescription(a.localDescription);
-            await b.setLocalDescription(); await a.setRemoteDescription(b.localDescription);
-            await new Promise(r => ch.onopen = r);
-            const payload = new Uint8Array(size);
-            ch.bufferedAmountLowThreshold = arguments[3];
-            const t0 = performance.now();
-            let sent = 0;
-            while (sent < total) {
-              while (sent < total && ch.bufferedAmount < arguments[2]) { ch.send(payload); sent += size; }
-              if (sent < total) await new Promise(r => ch.onbufferedamountlow = r);
-            }
-            const t1 = await finished;
-            a.close(); b.close();
-            return String(total / ((t1 - t0) / 1000) / 1e6);
-            """;
-
-    /** JS: answers an offer with a peer that counts what arrives on its channel (window.bench). */
-    static final String CHROMIUM_RECEIVER = """
-            const pc = new RTCPeerConnection();
-            window.bench = {pc: pc, received: 0};
-            pc.ondatachannel = e => { const ch = e.channel; ch.binaryType = 'arraybuffer';
-              ch.onmessage = m => { window.bench.received += m.data.byteLength; }; };
-            await pc.setRemoteDescription({type: 'offer', sdp: arguments[0]});
-            await pc.setLocalDescription();
-            await new Promise(r => { if (pc.iceGatheringState === 'complete') r();
-              pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; });
-            return pc.localDescription.sdp;
-            """;
-
-    /** JS: a peer with a channel, offering; the answer comes next. */
-    static final String CHROMIUM_SENDER_OFFER = """
-            const pc = new RTCPeerConnection();
-            const ch = pc.createDataChannel('bench');
-            window.bench = {pc: pc, ch: ch, open: new Promise(r => ch.onopen = r)};
-            await pc.setLocalDescription();
-            await new Promise(r => { if (pc.iceGatheringState === 'complete') r();
-              pc.onicegatheringstatechange = () => { if (pc.iceGatheringState === 'complete') r(); }; });
-            return pc.localDescription.sdp;
-            """;
-
-    /** JS: with the answer set and the channel open, sends total bytes (paced); resolves when queued. */
-    static final String CHROMIUM_SEND = """
-            const total = arguments[0], size = arguments[1];
-            const ch = window.bench.ch;
-            await window.bench.open;
-            const payload = new Uint8Array(size);
-            ch.bufferedAmountLowThreshold = arguments[3];
-            let sent = 0;
-            while (sent < total) {
-              while (sent < total && ch.bufferedAmount < arguments[2]) { ch.send(payload); sent += size; }
-              if (sent < total) await new Promise(r => ch.onbufferedamountlow = r);
-            }
-            return 'queued';
-            """;
+    static final Duration QUIET = Duration.ofSeconds(10);
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
 
     public static void main(String[] args) throws Exception {
         int megabytes = args.length > 0 ? Integer.parseInt(args[0]) : 100;
@@ -119,14 +65,18 @@ public final class DataChannelThroughputBenchmark {
         List<Double> pcToPc = new ArrayList<>();
         try (NetNamespace ns = NetNamespace.create();
                 ChromiumBrowser browser = ChromiumBrowser.inNamespace(ns).mdns(false)
+                        .scriptTimeout(Duration.ofMinutes(5)).start();
+                ChromiumBrowser other = ChromiumBrowser.inNamespace(ns).mdns(false)
                         .scriptTimeout(Duration.ofMinutes(5)).start()) {
+            Saturation.install(browser);
+            Saturation.install(other);
             PeerConnectionSettings viaVeth = PeerConnectionSettings.defaults()
                     .withAddressFilter(AddressFilter.only(List.of(ns.hostAddress())));
             PeerConnectionSettings loopback = PeerConnectionSettings.defaults()
                     .withAddressFilter(AddressFilter.only(List.of(InetAddress.getByName("127.0.0.1"))));
             for (int run = 0; run <= runs; run++) { // run 0 warms up and is not counted
-                double a = Double.parseDouble(browser.eval(CHROMIUM_TO_CHROMIUM, total, size, HIGH, LOW));
-                double b = peerCoreToChromium(browser, viaVeth, total, size);
+                double a = chromiumToChromium(browser, other, total, size);
+                double b = peerCoreToChromium(other, viaVeth, total, size);
                 double c = chromiumToPeerCore(browser, viaVeth, total, size);
                 double d = peerCoreToPeerCore(loopback, total, size);
                 System.out.printf("run %d: Chromium→Chromium %.1f, peer-core→Chromium %.1f, Chromium→peer-core %.1f, "
@@ -140,12 +90,12 @@ public final class DataChannelThroughputBenchmark {
             }
         }
         double ref = median(cc);
-        System.out.printf("%n%d MB in %d-byte messages, median of %d runs (MB/s, ratio to Chromium→Chromium):%n",
-                total / 1_000_000, size, runs);
-        System.out.printf("  Chromium → Chromium   %7.1f  1.00%n", ref);
-        System.out.printf("  peer-core → Chromium  %7.1f  %.2f%n", median(pcToC), median(pcToC) / ref);
-        System.out.printf("  Chromium → peer-core  %7.1f  %.2f%n", median(cToPc), median(cToPc) / ref);
-        System.out.printf("  peer-core → peer-core %7.1f  %.2f%n", median(pcToPc), median(pcToPc) / ref);
+        System.out.printf("%n%d MB in %d-byte messages, every byte checked, median of %d runs "
+                + "(MB/s, ratio to Chromium→Chromium):%n", total / 1_000_000, size, runs);
+        System.out.printf("  Chromium → Chromium (two browsers)  %7.1f  1.00%n", ref);
+        System.out.printf("  peer-core → Chromium                %7.1f  %.2f%n", median(pcToC), median(pcToC) / ref);
+        System.out.printf("  Chromium → peer-core                %7.1f  %.2f%n", median(cToPc), median(cToPc) / ref);
+        System.out.printf("  peer-core → peer-core               %7.1f  %.2f%n", median(pcToPc), median(pcToPc) / ref);
         System.exit(0);
     }
 
@@ -191,7 +141,7 @@ public final class DataChannelThroughputBenchmark {
         }
     }
 
-    /** Sends total bytes on an open channel, never more than HIGH buffered. */
+    /** Sends total bytes of {@link Saturation#binary} messages on an open channel, never more than HIGH buffered. */
     static void send(RTCDataChannel ch, long total, int size) throws InterruptedException {
         Semaphore low = new Semaphore(0);
         ch.setBufferedAmountLowThreshold(LOW);
@@ -201,12 +151,13 @@ public final class DataChannelThroughputBenchmark {
                 low.release();
             }
         });
-        byte[] payload = new byte[size];
         long sent = 0;
+        int seq = 0;
         while (sent < total) {
             while (sent < total && ch.bufferedAmount() < HIGH) {
-                ch.send(payload);
-                sent += size;
+                int n = (int) Math.min(size, total - sent);
+                ch.send(Saturation.binary(seq++, n));
+                sent += n;
             }
             if (sent < total) {
                 low.tryAcquire(100, TimeUnit.MILLISECONDS);
@@ -225,51 +176,111 @@ public final class DataChannelThroughputBenchmark {
         return f;
     }
 
+    static double epochMillis() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1000.0 + now.getNano() / 1e6;
+    }
+
+    /** MB/s from a page's verifying report; throws unless every byte arrived as sent. */
+    static double checked(Report received, long total, double firstSentAt, String what) {
+        if (!received.complete() || received.number("verifiedBytes") != total) {
+            throw new IllegalStateException(what + ": not every byte arrived as sent: " + received);
+        }
+        return total / (received.decimal("lastReceivedAt") - firstSentAt) / 1000;
+    }
+
+    /** MB/s of a verifier that must have seen every byte within QUIET of the last message. */
+    static double checked(Saturation.OrderedVerifier verifier, long total, double firstSentAt, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + QUIET.toNanos();
+        long seen = -1;
+        while (!verifier.done()) {
+            long now = verifier.verifiedBytes();
+            if (now != seen) {
+                seen = now;
+                deadline = System.nanoTime() + QUIET.toNanos();
+            } else if (System.nanoTime() > deadline) {
+                break;
+            }
+            TimeUnit.MILLISECONDS.sleep(2);
+        }
+        if (!verifier.done() || verifier.verifiedBytes() != total || !verifier.problems().isEmpty()) {
+            throw new IllegalStateException(what + ": not every byte arrived as sent: " + verifier);
+        }
+        return total / (verifier.lastAtEpochMillis() - firstSentAt) / 1000;
+    }
+
+    /** Two browser processes; the test relays the complete offer and answer. */
+    static double chromiumToChromium(ChromiumBrowser sender, ChromiumBrowser receiver, long total, int size) {
+        String name = "cc" + SESSIONS.incrementAndGet();
+        Spec spec = Spec.bulk(total, size).buffer(HIGH, LOW);
+        try {
+            String offer = sender.eval("return await saturate.offer(arguments[0], null);", name);
+            Map<?, ?> answer = (Map<?, ?>) receiver.evalJson(
+                    "return await saturate.answer(arguments[0], arguments[1], 'verify', arguments[2]);", name, offer,
+                    spec.toMap());
+            sender.eval("return await saturate.accept(arguments[0], arguments[1]);", name, answer.get("sdp"));
+            Map<?, ?> sent = (Map<?, ?>) sender.evalJson("return await saturate.send(arguments[0], arguments[1]);",
+                    name, spec.toMap());
+            Report got = new Report(receiver.eval("return await saturate.received(arguments[0], arguments[1]);",
+                    name, QUIET.toMillis()));
+            return checked(got, total, ((Number) sent.get("firstSentAt")).doubleValue(), "Chromium → Chromium");
+        } finally {
+            sender.eval("return await saturate.close(arguments[0]);", name);
+            receiver.eval("return await saturate.close(arguments[0]);", name);
+        }
+    }
+
     static double peerCoreToChromium(ChromiumBrowser browser, PeerConnectionSettings settings, long total, int size)
             throws Exception {
+        String name = "pc" + SESSIONS.incrementAndGet();
         try (Peer ours = new Peer(settings)) {
             RTCDataChannel ch = ours.pc.createDataChannel("bench");
             CompletableFuture<Void> open = opened(ch);
             ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-            String answer = browser.eval(CHROMIUM_RECEIVER, ours.completeDescription());
-            ours.pc.setRemoteDescription(RTCSessionDescription.answer(answer)).get(5, TimeUnit.SECONDS);
+            Map<?, ?> answer = (Map<?, ?>) browser.evalJson(
+                    "return await saturate.answer(arguments[0], arguments[1], 'verify', arguments[2]);", name,
+                    ours.completeDescription(), Spec.bulk(total, size).toMap());
+            ours.pc.setRemoteDescription(RTCSessionDescription.answer((String) answer.get("sdp")))
+                    .get(5, TimeUnit.SECONDS);
             open.get(20, TimeUnit.SECONDS);
-            long t0 = System.nanoTime();
+            double t0 = epochMillis();
             send(ch, total, size);
-            while (Long.parseLong(browser.eval("return String(window.bench.received);")) < total) {
-                TimeUnit.MILLISECONDS.sleep(5);
-            }
-            long t1 = System.nanoTime();
-            browser.eval("window.bench.pc.close(); return 'ok';");
-            return total / ((t1 - t0) / 1e9) / 1e6;
+            Report got = new Report(browser.eval("return await saturate.received(arguments[0], arguments[1]);", name,
+                    QUIET.toMillis()));
+            return checked(got, total, t0, "peer-core → Chromium");
+        } finally {
+            browser.eval("return await saturate.close(arguments[0]);", name);
         }
     }
 
     static double chromiumToPeerCore(ChromiumBrowser browser, PeerConnectionSettings settings, long total, int size)
             throws Exception {
+        String name = "cp" + SESSIONS.incrementAndGet();
+        Spec spec = Spec.bulk(total, size).buffer(HIGH, LOW);
         try (Peer ours = new Peer(settings)) {
-            String offer = browser.eval(CHROMIUM_SENDER_OFFER);
+            String offer = browser.eval("return await saturate.offer(arguments[0], null);", name);
             ours.pc.setRemoteDescription(RTCSessionDescription.offer(offer)).get(5, TimeUnit.SECONDS);
             ours.pc.setLocalDescription().get(5, TimeUnit.SECONDS);
-            browser.eval("await window.bench.pc.setRemoteDescription({type: 'answer', sdp: arguments[0]}); return 'ok';",
-                    ours.completeDescription());
+            browser.eval("return await saturate.accept(arguments[0], arguments[1]);", name, ours.completeDescription());
             RTCDataChannel ch = ours.remoteChannel.get(20, TimeUnit.SECONDS);
-            AtomicLong received = new AtomicLong();
-            CompletableFuture<Long> done = new CompletableFuture<>();
+            Saturation.OrderedVerifier verifier = new Saturation.OrderedVerifier(total, size);
             ch.addListener(new DataChannelListener() {
                 @Override
                 public void onMessage(byte[] data) {
-                    if (received.addAndGet(data.length) >= total) {
-                        done.complete(System.nanoTime());
-                    }
+                    verifier.accept(data);
+                }
+
+                @Override
+                public void onMessage(String text) {
+                    verifier.accept(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
             });
-            browser.eval("await window.bench.open; return 'open';");
-            long t0 = System.nanoTime();
-            browser.eval(CHROMIUM_SEND, total, size, HIGH, LOW);
-            long t1 = done.get(5, TimeUnit.MINUTES);
-            browser.eval("window.bench.pc.close(); return 'ok';");
-            return total / ((t1 - t0) / 1e9) / 1e6;
+            Map<?, ?> sent = (Map<?, ?>) browser.evalJson("return await saturate.send(arguments[0], arguments[1]);",
+                    name, spec.toMap());
+            return checked(verifier, total, ((Number) sent.get("firstSentAt")).doubleValue(), "Chromium → peer-core");
+        } finally {
+            browser.eval("return await saturate.close(arguments[0]);", name);
         }
     }
 
@@ -283,20 +294,16 @@ public final class DataChannelThroughputBenchmark {
             a.pc.setRemoteDescription(RTCSessionDescription.answer(b.completeDescription())).get(5, TimeUnit.SECONDS);
             open.get(20, TimeUnit.SECONDS);
             RTCDataChannel rx = b.remoteChannel.get(20, TimeUnit.SECONDS);
-            AtomicLong received = new AtomicLong();
-            CompletableFuture<Long> done = new CompletableFuture<>();
+            Saturation.OrderedVerifier verifier = new Saturation.OrderedVerifier(total, size);
             rx.addListener(new DataChannelListener() {
                 @Override
                 public void onMessage(byte[] data) {
-                    if (received.addAndGet(data.length) >= total) {
-                        done.complete(System.nanoTime());
-                    }
+                    verifier.accept(data);
                 }
             });
-            long t0 = System.nanoTime();
+            double t0 = epochMillis();
             send(ch, total, size);
-            long t1 = done.get(5, TimeUnit.MINUTES);
-            return total / ((t1 - t0) / 1e9) / 1e6;
+            return checked(verifier, total, t0, "peer-core → peer-core");
         }
     }
 }

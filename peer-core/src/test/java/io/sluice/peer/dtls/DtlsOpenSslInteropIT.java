@@ -2,6 +2,7 @@ package io.sluice.peer.dtls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sluice.peer.interop.Interop;
 import io.sluice.peer.time.RandomSource;
 
 import java.io.BufferedReader;
@@ -31,8 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Interop with OpenSSL's {@code s_server}/{@code s_client -dtls1_2} over 127.0.0.1: handshake with
- * mutual certificates, use_srtp, the exported SRTP keying material compared byte for byte, and
- * application data both ways. Skipped when no {@code openssl} is on the PATH.
+ * mutual certificates, each side verifying the other's (OpenSSL trusts exactly our certificate and
+ * fails the handshake otherwise; it must print our certificate as the one it verified), use_srtp,
+ * the exported SRTP keying material compared byte for byte, and application data both ways.
+ * Skipped when no {@code openssl} is on the PATH, failed instead when
+ * {@code SLUICE_REQUIRE_INTEROP=1} (CI installs it).
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class DtlsOpenSslInteropIT {
@@ -53,6 +57,10 @@ class DtlsOpenSslInteropIT {
         } catch (Exception e) {
             present = false;
         }
+        if (!present && Interop.required()) {
+            throw new AssertionError("openssl not installed (apt-get install -y openssl); failing because "
+                    + Interop.REQUIRE_ENV + "=1");
+        }
         Assumptions.assumeTrue(present, "openssl not installed");
         ex = new DtlsTestLink.Executors3(1);
     }
@@ -62,7 +70,9 @@ class DtlsOpenSslInteropIT {
         for (int i = cleanup.size() - 1; i >= 0; i--) {
             cleanup.get(i).close();
         }
-        ex.close();
+        if (ex != null) { // null when skipped before setup
+            ex.close();
+        }
     }
 
     /** A UDP socket on 127.0.0.1 with a reader thread that feeds a transport (test only). */
@@ -153,6 +163,35 @@ class DtlsOpenSslInteropIT {
         return sb.toString();
     }
 
+    /** Our certificate alone, as the only trust anchor OpenSSL is given. */
+    private Path trustOnly(DtlsCertificate cert) throws Exception {
+        Path p = dir.resolve("trusted.pem");
+        Files.writeString(p, "-----BEGIN CERTIFICATE-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(cert.der())
+                + "\n-----END CERTIFICATE-----\n");
+        return p;
+    }
+
+    /**
+     * OpenSSL verified the peer's certificate and it is {@code cert}: its verify callback reported
+     * success for the chain (nothing but {@code verify return:1}), and the certificate it printed
+     * under {@code heading} is {@code cert}.
+     */
+    private static void assertVerified(List<String> seen, String heading, DtlsCertificate cert) {
+        String out = String.join("\n", seen);
+        assertThat(seen).as("OpenSSL's verification of our certificate; output:\n%s", out)
+                .anyMatch(l -> l.trim().equals("verify return:1"))
+                .noneMatch(l -> l.contains("verify error") || l.trim().startsWith("verify return:0"));
+        int at = seen.indexOf(heading);
+        assertThat(at).as("OpenSSL printed '%s'; output:\n%s", heading, out).isNotNegative();
+        StringBuilder b64 = new StringBuilder();
+        for (int i = at + 2; i < seen.size() && !seen.get(i).startsWith("-----END"); i++) {
+            b64.append(seen.get(i).trim());
+        }
+        assertThat(java.util.Base64.getDecoder().decode(b64.toString())).as("the certificate OpenSSL verified")
+                .isEqualTo(cert.der());
+    }
+
     private static int freeUdpPort() throws Exception {
         try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             return s.getLocalPort();
@@ -168,8 +207,11 @@ class DtlsOpenSslInteropIT {
         int port = freeUdpPort();
         BlockingQueue<String> out = new LinkedBlockingQueue<>();
         List<String> seen = new ArrayList<>();
+        // -Verify: a client certificate is required; -verify_return_error: one that does not verify
+        // against -CAfile (our certificate alone) fails the handshake.
         Process server = openssl(out, "s_server", "-dtls1_2", "-accept", "127.0.0.1:" + port, "-cert", pem.toString(),
-                "-verify", "1", "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80",
+                "-Verify", "1", "-verify_return_error", "-CAfile", trustOnly(ours).toString(),
+                "-use_srtp", "SRTP_AEAD_AES_128_GCM:SRTP_AES128_CM_SHA1_80",
                 "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "56", "-naccept", "1");
         awaitLine(out, "ACCEPT", seen);
 
@@ -188,6 +230,8 @@ class DtlsOpenSslInteropIT {
         String km = awaitLine(out, "Keying material:", seen);
         assertThat(km.replaceAll(".*Keying material:\\s*", "").trim().toUpperCase())
                 .isEqualTo(hex(k.clientWriteKey(), k.serverWriteKey(), k.clientWriteSalt(), k.serverWriteSalt()));
+        assertVerified(seen, "Client certificate", ours);
+        assertThat(t.getRemoteCertificates().get(0)).isEqualTo(theirs.der());
 
         byte[] hello = "hello from sluice\n".getBytes(StandardCharsets.US_ASCII);
         assertThat(t.send(hello, 0, hello.length)).isTrue();
@@ -225,7 +269,8 @@ class DtlsOpenSslInteropIT {
         BlockingQueue<String> out = new LinkedBlockingQueue<>();
         List<String> seen = new ArrayList<>();
         Process client = openssl(out, "s_client", "-dtls1_2", "-connect", "127.0.0.1:" + udp.port(),
-                "-cert", pem.toString(), "-use_srtp", "SRTP_AES128_CM_SHA1_80",
+                "-cert", pem.toString(), "-verify", "1", "-verify_return_error", "-CAfile", trustOnly(ours).toString(),
+                "-use_srtp", "SRTP_AES128_CM_SHA1_80",
                 "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "60");
         assertThat(rec.await(DtlsState.CONNECTED, Duration.ofSeconds(15))).as("connected; " + t.failureReason()).isTrue();
         assertThat(t.srtpProfile()).contains(SrtpProfile.AES128_CM_HMAC_SHA1_80);
@@ -235,6 +280,8 @@ class DtlsOpenSslInteropIT {
         assertThat(km.replaceAll(".*Keying material:\\s*", "").trim().toUpperCase())
                 .isEqualTo(hex(k.clientWriteKey(), k.serverWriteKey(), k.clientWriteSalt(), k.serverWriteSalt()));
         assertThat(t.getRemoteCertificates().get(0)).isEqualTo(theirs.der());
+        assertThat(seen).as("s_client's verdict").anyMatch(l -> l.trim().equals("Verify return code: 0 (ok)"));
+        assertVerified(seen, "Server certificate", ours);
 
         // the keying material closes s_client's session summary: it now reads stdin
         Thread.sleep(200);

@@ -15,8 +15,11 @@ import java.util.List;
 
 /**
  * Fuzzes {@link IceAgent#handleStun} on a connected agent: nothing may escape, the invariants must
- * hold, and unauthenticated input must not move the selected pair. Seeds and crash inputs live in
- * {@code IceAgentFuzzTestInputs/<method>/}.
+ * hold, and input that no agent's password authenticates leaves the selected pair exactly as it was
+ * (compared before and after every input, and again after the agent has run on), although a valid,
+ * higher-priority pair is there for a forged nomination to move it to. Seeds and crash inputs live in
+ * {@code IceAgentFuzzTestInputs/<method>/} ({@code forged-*}: requests signed with a wrong key or
+ * none, which a skipped integrity check would act on).
  */
 class IceAgentFuzzTest {
 
@@ -26,32 +29,64 @@ class IceAgentFuzzTest {
     private static final List<InetSocketAddress> SOURCES = List.of(SimNet.addr("192.0.2.2:6000"),
             SimNet.addr("192.0.2.66:1"), SimNet.addr("[2001:db8::66]:2"), SimNet.addr("0.0.0.0:0"));
 
+    /**
+     * Where unsigned input comes from, with the local base it arrives at: the selected pair's remote,
+     * the remote of the other valid pair (each agent has an IPv4 and an IPv6 host), and strangers.
+     */
+    private static final List<InetSocketAddress[]> UNSIGNED_PATHS = List.of(
+            new InetSocketAddress[] {SimNet.addr("192.0.2.2:6000"), SimNet.addr("192.0.2.1:5000")},
+            new InetSocketAddress[] {SimNet.addr("[2001:db8::2]:6000"), SimNet.addr("[2001:db8::1]:5000")},
+            new InetSocketAddress[] {SimNet.addr("192.0.2.66:1"), SimNet.addr("192.0.2.1:5000")},
+            new InetSocketAddress[] {SimNet.addr("[2001:db8::66]:2"), SimNet.addr("[2001:db8::1]:5000")},
+            new InetSocketAddress[] {SimNet.addr("0.0.0.0:0"), SimNet.addr("192.0.2.1:5000")});
+
     private record Setup(SimNet net, Node a, Node b) {
     }
 
+    /**
+     * Both agents connected over IPv4, which B nominated while IPv6 was cut; then IPv6 is restored
+     * and checked too, so A holds a valid, higher-priority pair it was not asked to use: what a
+     * forged nomination would move the selection to.
+     */
     private static Setup connected() {
         SimNet net = new SimNet(1);
         Node a = net.node("a", IceConfig.builder().controlling(false).credentials("aaaa", PWD_A).build(), 1)
-                .host("192.0.2.1:5000");
+                .host("192.0.2.1:5000").host("[2001:db8::1]:5000");
         Node b = net.node("b", IceConfig.builder().controlling(true).credentials("bbbb", PWD_B).build(), 2)
-                .host("192.0.2.2:6000");
+                .host("192.0.2.2:6000").host("[2001:db8::2]:6000");
+        net.blackhole = pkt -> pkt.to().getAddress() instanceof java.net.Inet6Address;
         a.agent.startGathering(net.now);
         b.agent.startGathering(net.now);
         net.signal(a, b);
         if (!net.runUntil(() -> a.agent.selectedPair() != null && b.agent.selectedPair() != null, 5 * SECOND)) {
             throw new IllegalStateException("setup did not connect");
         }
+        net.blackhole = pkt -> false;
+        net.runFor(2 * SECOND);
         net.pump();
+        List<CandidatePair> valid = a.agent.pairs().stream().filter(pr -> pr.state() == PairState.SUCCEEDED).toList();
+        CandidatePair selected = a.agent.selectedPair();
+        if (valid.size() < 2 || valid.get(0).equals(selected)
+                || !(selected.remote().address().getAddress() instanceof java.net.Inet4Address)) {
+            throw new IllegalStateException("setup: IPv4 selected below a valid IPv6 pair expected; selected "
+                    + selected + ", pairs " + a.agent.pairs());
+        }
         return new Setup(net, a, b);
     }
 
-    private static void check(Setup s, boolean unauthenticated) {
+    /**
+     * After one input: consistent, not closed, and, when the input was unauthenticated, the selected
+     * pair exactly as before it (same candidates, state and nomination), then and after the agent
+     * has run on for a while.
+     */
+    private static void check(Setup s, CandidatePair before, boolean unauthenticated) {
         IceAgent agent = s.a.agent;
         if (!agent.isConsistent()) {
             throw new AssertionError("inconsistent after input: " + agent);
         }
-        if (unauthenticated && agent.selectedPair() == null) {
-            throw new AssertionError("unauthenticated input changed the selected pair");
+        if (unauthenticated && !java.util.Objects.equals(agent.selectedPair(), before)) {
+            throw new AssertionError("unauthenticated input moved the selected pair from " + before + " to "
+                    + agent.selectedPair());
         }
         if (agent.state() == IceState.CLOSED) {
             throw new AssertionError("closed by input");
@@ -60,14 +95,39 @@ class IceAgentFuzzTest {
         if (!agent.isConsistent()) {
             throw new AssertionError("inconsistent later: " + agent);
         }
+        if (unauthenticated && !java.util.Objects.equals(agent.selectedPair(), before)) {
+            throw new AssertionError("after unauthenticated input the selected pair moved later, from " + before
+                    + " to " + agent.selectedPair());
+        }
     }
 
+    /** The same input from each of {@link #UNSIGNED_PATHS}, one after another. */
     @FuzzTest(maxDuration = "5m")
     void handleStun(byte[] data) {
         Setup s = connected();
-        s.a.agent.handleStun(s.net.now, SimNet.addr("192.0.2.1:5000"), SOURCES.get(0), data, 0, data.length);
-        s.net.pump();
-        check(s, true);
+        boolean unauthenticated = !authenticated(data);
+        for (InetSocketAddress[] path : UNSIGNED_PATHS) {
+            CandidatePair before = s.a.agent.selectedPair();
+            s.a.agent.handleStun(s.net.now, path[1], path[0], data, 0, data.length);
+            s.net.pump();
+            check(s, before, unauthenticated);
+        }
+    }
+
+    /** Whether the input carries a message integrity that either agent's password verifies. */
+    private static boolean authenticated(byte[] data) {
+        try {
+            StunMessage m = StunMessage.parse(data, 0, data.length);
+            for (String pwd : List.of(PWD_A, PWD_B)) {
+                byte[] key = StunMessage.shortTermKey(pwd);
+                if (m.verifyIntegrity(key) || m.verifyIntegritySha256(key)) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (MalformedPacketException e) {
+            return false;
+        }
     }
 
     /** Authenticated messages with fuzzed attributes, as requests or as answers to the agent's own requests. */
@@ -129,9 +189,10 @@ class IceAgentFuzzTest {
         }
         byte[] data = b.build().encode(StunMessage.shortTermKey(key), in.consumeBoolean());
         InetSocketAddress base = in.consumeBoolean() ? SimNet.addr("192.0.2.1:5000") : SimNet.addr("192.0.2.9:1");
+        CandidatePair before = s.a.agent.selectedPair();
         s.a.agent.handleStun(s.net.now, base, from, data, 0, data.length);
         s.net.pump();
-        check(s, false);
+        check(s, before, false);
     }
 
     private static TransactionId lastRequestOf(Setup s) {

@@ -493,12 +493,48 @@ class IceAgentSimTest {
         assertThat(net.runUntil(() -> connected(a) && connected(b), 10 * SECOND)).isTrue();
         net.runFor(2 * SECOND);
         for (Node n : List.of(a, b)) {
+            Node other = n == a ? b : a;
             List<SimNet.Sent> reqs = net.newRequests(n);
             assertThat(reqs.size()).isGreaterThan(5);
+            int answering = 0;
             for (int i = 1; i < reqs.size(); i++) {
-                assertThat(reqs.get(i).at() - reqs.get(i - 1).at()).as("gap before request %d of %s", i, n)
-                        .isGreaterThanOrEqualTo(50 * MS);
+                SimNet.Sent r = reqs.get(i);
+                if (r.at() - reqs.get(i - 1).at() >= 50 * MS) {
+                    continue;
+                }
+                if (nominates(r)) {
+                    continue; // the one nominating request per generation goes out at once by design
+                }
+                // Only a check triggered by a request of the remote on that pair (a first transmission or a
+                // retransmission) goes out before the next slot.
+                boolean triggered = net.sent.stream().filter(q -> q.node() == other && isRequest(q)).anyMatch(
+                        q -> q.transmit().remote().equals(r.transmit().localBase())
+                        && q.transmit().localBase().equals(r.transmit().remote())
+                        && q.at() <= r.at() && r.at() - q.at() < 50 * MS);
+                assertThat(triggered).as("request %d of %s, %d ms after the one before, answers a request", i, n,
+                        (r.at() - reqs.get(i - 1).at()) / MS).isTrue();
+                answering++;
             }
+            assertThat(answering).as("checks of %s sent at once in answer to a request", n).isLessThanOrEqualTo(4);
+        }
+    }
+
+    private static boolean isRequest(SimNet.Sent s) {
+        byte[] d = s.transmit().data();
+        try {
+            return StunMessage.parse(d, 0, d.length).isRequest();
+        } catch (io.sluice.peer.wire.MalformedPacketException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static boolean nominates(SimNet.Sent s) {
+        byte[] d = s.transmit().data();
+        try {
+            return StunMessage.parse(d, 0, d.length).has(
+                    StunAttribute.UseCandidate.class);
+        } catch (io.sluice.peer.wire.MalformedPacketException e) {
+            throw new AssertionError(e);
         }
     }
 

@@ -9,6 +9,7 @@ import io.sluice.peer.sctp.SctpCore.SendResult;
 import io.sluice.peer.sctp.chunk.ChunkType;
 import io.sluice.peer.sctp.chunk.DataChunk;
 import io.sluice.peer.sctp.chunk.ForwardTsnChunk;
+import io.sluice.peer.sctp.chunk.IDataChunk;
 import io.sluice.peer.sctp.chunk.SctpPacket;
 import io.sluice.peer.sim.SimLink;
 import io.sluice.peer.time.RandomSource;
@@ -137,15 +138,32 @@ class SctpBehaviourSimTest {
         for (int i = 0; i < 200; i++) {
             p.a.assoc.send(0, 51, new byte[1000], false, Reliability.RELIABLE, p.now());
         }
-        long cwndBefore = 0;
+        // The window just before and just after the SACK that reported the third miss.
+        SctpStats[] atLoss = new SctpStats[2];
+        p.a.onPacketHandled = (before, after) -> {
+            if (before.fastRetransmits() == 0 && after.fastRetransmits() > 0) {
+                atLoss[0] = before;
+                atLoss[1] = after;
+            }
+        };
         assertThat(p.run(() -> p.b.messages.size() == 200, 30 * SECOND)).isTrue();
         SctpStats s = p.a.assoc.stats();
         assertThat(s.fastRetransmits()).isEqualTo(1);
         assertThat(s.t3Expiries()).isZero();
         assertThat(s.retransmissions()).isEqualTo(1);
-        // Fast recovery halved the window (ssthresh = cwnd/2 at the loss, at least 4 MTU).
-        assertThat(s.ssthresh()).isLessThan(OPTS.receiveWindow()).isGreaterThanOrEqualTo(4L * OPTS.mtu());
-        assertThat(cwndBefore).isZero();
+        // Fast recovery halved the window (RFC 9260 §7.2.3: ssthresh = max(cwnd/2, 4 MTU), cwnd = ssthresh).
+        // The loss comes late enough in slow start for the halving to stay above the 4-MTU floor.
+        assertThat(atLoss[0]).as("a SACK started fast retransmit").isNotNull();
+        long cwndBefore = atLoss[0].cwnd();
+        long cwndAfter = atLoss[1].cwnd();
+        LOG.info("fast retransmit: cwnd {} -> {}, ssthresh {} -> {}", cwndBefore, cwndAfter, atLoss[0].ssthresh(),
+                atLoss[1].ssthresh());
+        assertThat(cwndBefore).isGreaterThan(8L * OPTS.mtu());
+        assertThat(cwndAfter).isEqualTo(cwndBefore / 2);
+        assertThat(atLoss[1].ssthresh()).isEqualTo(cwndAfter);
+        // No second reduction while the same loss is repaired.
+        assertThat(s.ssthresh()).isEqualTo(cwndAfter);
+        assertThat(s.cwnd()).isGreaterThanOrEqualTo(cwndAfter);
     }
 
     @Test
@@ -217,13 +235,27 @@ class SctpBehaviourSimTest {
         to.handlePacket(2000 * SECOND, pkt, 0, pkt.length);
     }
 
+    /**
+     * Goodput in simulated time, so the figure is exact and repeatable: never above what the link can
+     * carry as payload, and not below a floor set from that capacity (a fraction that allows for
+     * slow start and Reno's sawtooth at each RTT). Losses come only from the bottleneck's queue and
+     * every one is repaired by fast retransmit, never by a timeout.
+     */
     @Test
-    void goodputOverBottleneckLinks() {
-        for (long rtt : new long[] {20, 100}) {
-            // 100 Mbit/s bottleneck with a 1 MB queue, 1 % loss-free; 4 MiB receive window for the long RTT.
-            SimLink link = SimLink.delay(rtt / 2 * MS).withBandwidth(12_500_000, 1_000_000);
+    void goodputOverBottleneckLinksIsNearTheLinkCapacity() {
+        long rate = 12_500_000;
+        // A full DATA packet: common header and I-DATA header (both ends offer interleaving), then payload.
+        double capacity = rate * (double) (OPTS.mtu() - SctpPacket.HEADER_LENGTH - IDataChunk.HEADER_LENGTH)
+                / OPTS.mtu();
+        long[] rtts = {20, 100};
+        double[] floors = {0.93, 0.72};
+        for (int k = 0; k < rtts.length; k++) {
+            long rtt = rtts[k];
+            // 100 Mbit/s bottleneck with a 1 MB queue, no random loss; 4 MiB receive window for the long RTT.
+            SimLink link = SimLink.delay(rtt / 2 * MS).withBandwidth(rate, 1_000_000);
             SctpOptions o = OPTS.withReceiveWindow(4 << 20);
             SctpPair p = new SctpPair(49 + rtt, o, link).connect();
+            assertThat(p.a.assoc.interleaving()).isTrue();
             long total = 50_000_000;
             long[] sent = {0};
             Runnable feed = () -> {
@@ -237,10 +269,15 @@ class SctpBehaviourSimTest {
             long start = p.now();
             assertThat(p.run(() -> p.b.receivedBytes >= total, 600 * SECOND)).isTrue();
             double secs = (p.now() - start) / 1e9;
-            LOG.info("goodput over {} ms RTT, 12.5 MB/s bottleneck: {} MB/s ({} s simulated) {}", rtt,
-                    String.format("%.2f", p.b.receivedBytes / secs / 1e6), String.format("%.2f", secs),
-                    p.a.assoc.stats());
-            assertThat(p.b.receivedBytes / secs).isGreaterThan(1_000_000);
+            double goodput = p.b.receivedBytes / secs;
+            SctpStats s = p.a.assoc.stats();
+            LOG.info("goodput over {} ms RTT, 12.5 MB/s bottleneck: {} MB/s ({} s simulated, {} % of the {} MB/s "
+                    + "payload capacity) {}", rtt, String.format("%.2f", goodput / 1e6), String.format("%.2f", secs),
+                    String.format("%.1f", 100 * goodput / capacity), String.format("%.2f", capacity / 1e6), s);
+            assertThat(goodput).as("goodput at %d ms RTT", rtt).isLessThanOrEqualTo(capacity)
+                    .isGreaterThanOrEqualTo(floors[k] * capacity);
+            assertThat(s.t3Expiries()).as("timeouts at %d ms RTT", rtt).isZero();
+            assertThat(s.fastRetransmits()).as("queue-overflow losses at %d ms RTT", rtt).isPositive();
         }
     }
 

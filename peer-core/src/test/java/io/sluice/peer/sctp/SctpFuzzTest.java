@@ -15,6 +15,14 @@ import io.sluice.peer.wire.MalformedPacketException;
  */
 class SctpFuzzTest {
 
+    /**
+     * The target's state after each stage's setup: 0 new, 1 INIT sent, 2 established, 3 established
+     * and holding part of a message, 4 shutting down.
+     */
+    private static final SctpAssociation.State[] STAGE_STATES = {SctpAssociation.State.CLOSED,
+        SctpAssociation.State.COOKIE_WAIT, SctpAssociation.State.ESTABLISHED, SctpAssociation.State.ESTABLISHED,
+        SctpAssociation.State.SHUTDOWN_SENT};
+
     /** Only MalformedPacketException may escape; whatever parses re-encodes to bytes that parse again. */
     @FuzzTest(maxDuration = "5m")
     void parsePacket(byte[] data) {
@@ -57,14 +65,27 @@ class SctpFuzzTest {
         } else if (stage >= 2) {
             p.net.runUntil(() -> p.a.connected() && p.b.connected(), 10 * SimClock.SECOND);
             if (stage >= 3) {
-                p.a.assoc.send(1, 51, new byte[5000], in.consumeBoolean(), SctpCore.Reliability.maxRetransmits(1),
-                        p.now());
-                p.net.runFor(3 * SimClock.MS);
+                SctpCore.SendResult sent = p.a.assoc.send(1, 51, new byte[5000], in.consumeBoolean(),
+                        SctpCore.Reliability.maxRetransmits(1), p.now());
+                if (sent != SctpCore.SendResult.OK) {
+                    throw new AssertionError("stage " + stage + ": data for the target refused: " + sent);
+                }
+                // One-way delay 5 ms: the first window has reached the target, the rest of the message not yet.
+                p.net.runFor(8 * SimClock.MS);
+                if (p.b.assoc.stats().advertisedRwnd() >= p.b.assoc.options().receiveWindow()) {
+                    throw new AssertionError("stage 3: no fragment of the message is held by the target: " + p.b.assoc);
+                }
             }
             if (stage == 4) {
                 p.b.assoc.shutdown(p.now());
                 p.net.runFor(1 * SimClock.MS);
             }
+        }
+        // Each stage fuzzes the state it names: the setup must have got there.
+        SctpAssociation.State expected = STAGE_STATES[stage];
+        if (target.internalState() != expected) {
+            throw new AssertionError("stage " + stage + " set up " + target.internalState() + ", not " + expected
+                    + ": " + target);
         }
         // The tag the target expects, learnt from what it sent.
         byte[] sentByPeer = target == p.b.assoc ? p.a.pollTransmit() : p.b.pollTransmit();

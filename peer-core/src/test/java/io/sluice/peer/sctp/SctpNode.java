@@ -4,6 +4,7 @@ import io.sluice.peer.sim.SimNode;
 import io.sluice.peer.time.RandomSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /** An association on a simulated network, recording its events; consumes delivered bytes unless told not to. */
@@ -19,6 +20,8 @@ final class SctpNode implements SimNode {
     Consumer<SctpEvent> onEvent = e -> { };
     int connectedEvents;
     SctpEvent.Closed closed;
+    /** When set, told the association's stats just before and just after each packet it handles. */
+    BiConsumer<SctpStats, SctpStats> onPacketHandled;
 
     SctpNode(String name, SctpOptions options, long seed) {
         this.name = name;
@@ -27,7 +30,11 @@ final class SctpNode implements SimNode {
 
     @Override
     public void handlePacket(long now, byte[] packet) {
+        SctpStats before = onPacketHandled == null ? null : assoc.stats();
         assoc.handlePacket(now, packet, 0, packet.length);
+        if (onPacketHandled != null) {
+            onPacketHandled.accept(before, assoc.stats());
+        }
         drainEvents();
     }
 

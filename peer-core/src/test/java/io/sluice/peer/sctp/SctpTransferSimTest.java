@@ -103,12 +103,14 @@ class SctpTransferSimTest {
         SctpPair p = new SctpPair(seed, SctpOptions.defaults().withInterleaving(interleaving), lossy(loss)).connect();
         int n = 3000;
         Random r = new Random(seed);
+        byte[][] sent = new byte[n][];
         for (int i = 0; i < n; i++) {
             byte[] m = message(seed, i, 4 + r.nextInt(3000));
             m[0] = (byte) (i >>> 24);
             m[1] = (byte) (i >>> 16);
             m[2] = (byte) (i >>> 8);
             m[3] = (byte) i;
+            sent[i] = m.clone();
             assertThat(p.a.assoc.send(1 + (i % 3), 51, m, true, Reliability.RELIABLE, p.now())).isEqualTo(SendResult.OK);
         }
         assertThat(p.run(() -> p.b.messages.size() >= n && !p.a.assoc.hasOutstanding(), 3600 * SECOND)).isTrue();
@@ -117,8 +119,13 @@ class SctpTransferSimTest {
         Set<Integer> seen = new HashSet<>();
         for (SctpEvent.Message m : p.b.messages) {
             byte[] b = m.payload();
+            assertThat(b.length).as("a message carries its index").isGreaterThanOrEqualTo(4);
             int i = ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff);
+            assertThat(i).as("a message index that was sent").isBetween(0, n - 1);
             assertThat(seen.add(i)).as("message %d once", i).isTrue();
+            assertThat(b).as("message %d intact", i).isEqualTo(sent[i]);
+            assertThat(m.streamId()).as("message %d stream", i).isEqualTo(1 + (i % 3));
+            assertThat(m.ppid()).isEqualTo(51);
             assertThat(m.unordered()).isTrue();
         }
     }
