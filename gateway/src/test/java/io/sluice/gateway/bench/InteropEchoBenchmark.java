@@ -25,8 +25,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * as the client's flow control allows, every byte checked) and the setup time (median over 10
  * sequential connections of POST→201 and answer applied→channel open), once against the gateway
  * started in this process (one-call form, loopback bridge) and once against the same stack's own
- * echo server. Each figure is the median of {@code runs} runs, the runs of the two targets
- * interleaved; the ratio is gateway / own server.
+ * echo server, and as a further reference against the other stack's server. Each figure is the
+ * median of {@code runs} runs, the runs of the targets interleaved; the ratio is gateway / own
+ * server. A bulk run that did not echo everything counts as 0 MB/s.
  *
  * <p>The clients run in a network namespace; the gateway and the reference servers listen and
  * gather on its veth's host address only.
@@ -58,45 +59,24 @@ public final class InteropEchoBenchmark {
                     "--sluice.security.open=true");
             String gateway = "http://" + host + ":" + app.getEnvironment().getProperty("local.server.port")
                     + "/v1/whip?bridge=loopback";
-            for (Stack stack : stacks) {
-                try (Server own = ExternalPeers.startServer(stack, ns.hostAddress())) {
+            Map<Stack, Server> servers = new LinkedHashMap<>();
+            try {
+                for (Stack stack : stacks) {
+                    servers.put(stack, ExternalPeers.startServer(stack, ns.hostAddress()));
+                }
+                for (Stack stack : stacks) {
                     Map<String, String> targets = new LinkedHashMap<>();
                     targets.put("gateway", gateway);
-                    targets.put(stack.id() + "'s own server", own.url());
-                    Map<String, List<Result>> bulk = new LinkedHashMap<>();
-                    Map<String, List<Result>> setup = new LinkedHashMap<>();
-                    // Warm-up: one connection each (JIT of the gateway's paths, the servers' imports).
-                    for (String url : targets.values()) {
-                        run(ns, stack, "--url", url, "--mode", "setup", "--connections", "1");
-                    }
-                    for (int i = 0; i < runs; i++) {
-                        for (Map.Entry<String, String> t : targets.entrySet()) {
-                            Result b = run(ns, stack, "--url", t.getValue(), "--mode", "bulk", "--bytes",
-                                    Integer.toString(bytes), "--size", "16384");
-                            bulk.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(b);
-                            Result s = run(ns, stack, "--url", t.getValue(), "--mode", "setup", "--connections", "10");
-                            setup.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(s);
+                    targets.put(stack.id() + "'s own server", servers.get(stack).url());
+                    servers.forEach((other, server) -> {
+                        if (other != stack) {
+                            targets.put(other.id() + "'s server", server.url());
                         }
-                    }
-                    double[] mbps = new double[2];
-                    double[] post = new double[2];
-                    double[] open = new double[2];
-                    int k = 0;
-                    for (String target : targets.keySet()) {
-                        mbps[k] = median(bulk.get(target).stream().map(r -> r.ok() ? r.mbPerSec() : 0).toList());
-                        post[k] = median(setup.get(target).stream().map(Result::postMs).toList());
-                        open[k] = median(setup.get(target).stream().map(Result::openMs).toList());
-                        long failed = bulk.get(target).stream().filter(r -> !r.ok()).count()
-                                + setup.get(target).stream().filter(r -> !r.ok()).count();
-                        rows.add(String.format("| %s | %s | %.1f (%s) | %.1f | %.1f |%s", stack.id(), target, mbps[k],
-                                String.join(", ", bulk.get(target).stream().map(r -> r.ok()
-                                        ? String.format("%.1f", r.mbPerSec()) : "failed").toList()),
-                                post[k], open[k], failed > 0 ? " " + failed + " failed run(s)" : ""));
-                        k++;
-                    }
-                    rows.add(String.format("| %s | ratio gateway / own | %.2f | %.2f | %.2f |", stack.id(),
-                            mbps[0] / mbps[1], post[0] / post[1], open[0] / open[1]));
+                    });
+                    measure(ns, stack, targets, runs, bytes, rows);
                 }
+            } finally {
+                servers.values().forEach(Server::close);
             }
             app.close();
         }
@@ -106,6 +86,42 @@ public final class InteropEchoBenchmark {
         System.out.println("|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.exit(0);
+    }
+
+    /** Bulk and setup runs against every target, interleaved; one table row per target. */
+    private static void measure(NetNamespace ns, Stack stack, Map<String, String> targets, int runs, int bytes,
+            List<String> rows) throws Exception {
+        Map<String, List<Result>> bulk = new LinkedHashMap<>();
+        Map<String, List<Result>> setup = new LinkedHashMap<>();
+        // Warm-up: one connection each (JIT of the gateway's paths, the servers' first peer).
+        for (String url : targets.values()) {
+            run(ns, stack, "--url", url, "--mode", "setup", "--connections", "1");
+        }
+        for (int i = 0; i < runs; i++) {
+            for (Map.Entry<String, String> t : targets.entrySet()) {
+                bulk.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(run(ns, stack, "--url", t.getValue(),
+                        "--mode", "bulk", "--bytes", Integer.toString(bytes), "--size", "16384"));
+                setup.computeIfAbsent(t.getKey(), k -> new ArrayList<>()).add(run(ns, stack, "--url", t.getValue(),
+                        "--mode", "setup", "--connections", "10"));
+            }
+        }
+        Map<String, double[]> figures = new LinkedHashMap<>();
+        for (String target : targets.keySet()) {
+            // A failed bulk run counts as 0 MB/s: it did not echo everything.
+            double mbps = median(bulk.get(target).stream().map(r -> r.ok() ? r.mbPerSec() : 0).toList());
+            double post = median(setup.get(target).stream().filter(Result::ok).map(Result::postMs).toList());
+            double open = median(setup.get(target).stream().filter(Result::ok).map(Result::openMs).toList());
+            figures.put(target, new double[] {mbps, post, open});
+            long failed = bulk.get(target).stream().filter(r -> !r.ok()).count()
+                    + setup.get(target).stream().filter(r -> !r.ok()).count();
+            rows.add(String.format("| %s | %s | %.1f (%s) | %.1f | %.1f |%s", stack.id(), target, mbps,
+                    String.join(", ", bulk.get(target).stream().map(r -> r.ok() ? String.format("%.1f", r.mbPerSec())
+                            : "failed").toList()), post, open, failed > 0 ? " " + failed + " failed run(s)" : ""));
+        }
+        double[] g = figures.get("gateway");
+        double[] o = figures.get(stack.id() + "'s own server");
+        rows.add(String.format("| %s | ratio gateway / own server | %.2f | %.2f | %.2f |", stack.id(), g[0] / o[0],
+                g[1] / o[1], g[2] / o[2]));
     }
 
     private static Result run(NetNamespace ns, Stack stack, String... args) throws Exception {
