@@ -101,11 +101,16 @@ final class HeapWatch implements AutoCloseable {
 
     /**
      * An upper bound on what stayed reachable during the run, above the baseline: the highest
-     * heap in use after a collection; when no collection ran, the highest used heap sampled (live
-     * data never exceeds the used heap).
+     * heap in use after a collection; when no collection ran, the heap in use after a full
+     * collection at the end.
      */
     long retainedAboveBaseline() {
-        return collections() > 0 ? peakAfterGcAboveBaseline() : peakUsedAboveBaseline();
+        if (collections() > 0) {
+            return peakAfterGcAboveBaseline();
+        }
+        // A run too short for a collection: what it left reachable, after a full one now.
+        System.gc();
+        return Math.max(0, used() - baseline);
     }
 
     long collections() {

@@ -95,6 +95,11 @@ public final class HeapSampler implements AutoCloseable {
 
     @Override
     public void close() {
+        if (collections() == collectionsAtStart) {
+            // A run too short for a collection: one now, so that the live set it left is known.
+            System.gc();
+            sample();
+        }
         timer.shutdownNow();
         try {
             timer.awaitTermination(1, TimeUnit.SECONDS);
