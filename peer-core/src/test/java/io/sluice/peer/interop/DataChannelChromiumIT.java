@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Data channels between peer-core and headless Chromium (in a network namespace of the test's
- * own): echo both ways from 0 B to 256 KiB, text and binary, ordered and unordered,
- * maxRetransmits=0, negotiated channels, channels opened by either side, close from either side,
- * bufferedamountlow.
+ * own): echo both ways of every size from 0 B to 256 KiB, text and binary, each byte checked, on
+ * reliable, unordered, maxRetransmits=0 and maxPacketLifeTime channels and a negotiated one;
+ * channels opened by either side, close from either side, bufferedamountlow.
  */
 class DataChannelChromiumIT {
 
@@ -161,6 +161,93 @@ class DataChannelChromiumIT {
         assertThat(message(name, label, index).get("data")).isEqualTo("");
     }
 
+    /** Echoes up to this size must reach Chromium even on a channel that never retransmits. */
+    private static final int UNRETRANSMITTED_ECHO_LIMIT = 16384;
+
+    /**
+     * On a maxRetransmits=0 channel: every size reaches peer-core intact (its receive buffer is
+     * large), and every echo that reaches Chromium is intact and arrives once. An echo is a burst of
+     * up to 230 packets toward Chromium's UDP socket, whose receive buffer overflows on the larger
+     * ones (the namespace's RcvbufErrors count them; 64 KiB echoes were seen lost too), and a lost
+     * fragment is never sent again: echoes up to {@link #UNRETRANSMITTED_ECHO_LIMIT} bytes must all
+     * arrive, larger ones are counted and reported.
+     */
+    private static void echoEverySizeWithoutRetransmissions(String name, String label, Echo ours) throws Exception {
+        int arrived = 0;
+        List<String> lost = new java.util.ArrayList<>();
+        for (int size : SIZES) {
+            byte[] data = new byte[size];
+            for (int i = 0; i < size; i++) {
+                data[i] = (byte) (i * 31 + size);
+            }
+            String text = "ü€" + "x".repeat(Math.max(0, size - 5));
+            for (boolean binary : new boolean[] {true, false}) {
+                if (binary) {
+                    browser.sendBinary(name, label, data);
+                    assertThat((byte[]) ours.received.poll(20, TimeUnit.SECONDS)).as("binary %d at ours", size)
+                            .isEqualTo(data);
+                } else {
+                    browser.send(name, label, text);
+                    assertThat(ours.received.poll(20, TimeUnit.SECONDS)).as("text %d at ours", size).isEqualTo(text);
+                }
+                int index = arrived;
+                Duration wait = size <= UNRETRANSMITTED_ECHO_LIMIT ? WAIT : Duration.ofSeconds(3);
+                java.util.Optional<Map<String, Object>> back = echoAt(name, label, index, wait);
+                if (back.isEmpty()) {
+                    assertThat(size).as("%s echo of %d bytes lost", binary ? "binary" : "text", size)
+                            .isGreaterThan(UNRETRANSMITTED_ECHO_LIMIT);
+                    lost.add((binary ? "binary " : "text ") + size);
+                    continue;
+                }
+                arrived++;
+                assertThat(back.get().get("binary")).isEqualTo(binary);
+                if (binary) {
+                    assertThat(Base64.getDecoder().decode((String) back.get().get("data"))).as("binary %d echoed", size)
+                            .isEqualTo(data);
+                } else {
+                    assertThat(back.get().get("data")).as("text %d echoed", size).isEqualTo(text);
+                }
+            }
+        }
+        // Nothing arrives twice or late.
+        Thread.sleep(500);
+        assertThat(browser.events(name).stream().filter(e -> "dc.message".equals(e.get("type"))
+                && label.equals(e.get("label"))).count()).isEqualTo(arrived);
+        System.out.printf("%s: %d of %d echoes reached Chromium; lost: %s; UDP receive-buffer drops in its "
+                + "namespace so far: %s%n", label, arrived, 2 * SIZES.length, lost, rcvbufErrors());
+    }
+
+    private static java.util.Optional<Map<String, Object>> echoAt(String name, String label, int index,
+            Duration wait) {
+        long end = System.nanoTime() + wait.toNanos();
+        do {
+            java.util.Optional<Map<String, Object>> e = browser.events(name).stream()
+                    .filter(m -> "dc.message".equals(m.get("type")) && label.equals(m.get("label"))).skip(index)
+                    .findFirst();
+            if (e.isPresent()) {
+                return e;
+            }
+            try {
+                Thread.sleep(Interop.POLL.toMillis());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return java.util.Optional.empty();
+            }
+        } while (System.nanoTime() < end);
+        return java.util.Optional.empty();
+    }
+
+    /** The UDP RcvbufErrors counter of the browser's namespace. */
+    private static String rcvbufErrors() {
+        try {
+            List<String> udp = ns.exec("cat", "/proc/net/snmp").lines().filter(l -> l.startsWith("Udp:")).toList();
+            List<String> names = List.of(udp.get(0).split("\\s+"));
+            return udp.get(1).split("\\s+")[names.indexOf("RcvbufErrors")];
+        } catch (IOException | RuntimeException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
     @Test
     void chromiumOpensChannelsOfEveryKindAndPeerCoreEchoes() throws Exception {
         String name = "c" + NAMES.incrementAndGet();
@@ -183,12 +270,16 @@ class DataChannelChromiumIT {
             echoEverySize(name, "unordered", unordered);
 
             Echo rexmit = arrivals.label("rexmit0").get(20, TimeUnit.SECONDS);
+            assertThat(rexmit.channel.ordered()).isFalse();
             assertThat(rexmit.channel.maxRetransmits()).isZero();
-            browser.send(name, "rexmit0", "once");
-            assertThat(rexmit.received.poll(20, TimeUnit.SECONDS)).isEqualTo("once");
+            assertThat(rexmit.channel.maxPacketLifeTime()).isNull();
+            echoEverySizeWithoutRetransmissions(name, "rexmit0", rexmit);
 
             Echo timed = arrivals.label("timed").get(20, TimeUnit.SECONDS);
+            assertThat(timed.channel.ordered()).isTrue();
             assertThat(timed.channel.maxPacketLifeTime()).isEqualTo(5000);
+            assertThat(timed.channel.maxRetransmits()).isNull();
+            echoEverySize(name, "timed", timed); // drops are repaired by retransmission within the lifetime
 
             // Close from Chromium: ours sees closing then close.
             browser.eval("return sluice.closeChannel(arguments[0], arguments[1]);", name, "reliable");
