@@ -79,8 +79,9 @@ public final class WorkPerByte {
         double perByteSmall = (double) Math.max(small, 1) / in[0].length;
         double perByteLarge = (double) large / in[1].length;
         if (perByteLarge > FACTOR * perByteSmall) {
-            throw new AssertionError(String.format("%s: %.1f ns per byte at %d bytes but %.1f at %d bytes", what,
-                    perByteSmall, in[0].length, perByteLarge, in[1].length));
+            String head = new String(in[0], 0, Math.min(80, in[0].length), java.nio.charset.StandardCharsets.ISO_8859_1);
+            throw new AssertionError(String.format("%s: %.1f ns per byte at %d bytes but %.1f at %d bytes (input %s...)",
+                    what, perByteSmall, in[0].length, perByteLarge, in[1].length, head));
         }
     }
 
