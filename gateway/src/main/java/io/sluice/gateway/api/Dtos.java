@@ -61,6 +61,11 @@ public final class Dtos {
                     if (s == null || s.urls() == null) {
                         throw new TypeError("iceServers[].urls is required");
                     }
+                    for (String url : s.urls()) {
+                        if (url == null) {
+                            throw new TypeError("iceServers[].urls holds a null");
+                        }
+                    }
                     b.iceServer(new RTCIceServer(s.urls(), s.username(), s.credential()));
                 }
             }

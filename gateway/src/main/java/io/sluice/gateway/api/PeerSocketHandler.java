@@ -132,20 +132,20 @@ public class PeerSocketHandler extends TextWebSocketHandler {
         if (s == null) {
             return;
         }
-        JsonNode request;
+        Request request;
         try {
-            request = json.readTree(message.getPayload());
+            request = Request.parse(json, message.getPayload());
+        } catch (TypeError e) {
+            s.send(error(null, 400, "TypeError", e.getMessage()));
+            return;
         } catch (RuntimeException e) {
             s.send(error(null, 400, "SyntaxError", "not JSON: " + e.getMessage()));
             return;
         }
-        String id = request.hasNonNull("id") ? request.get("id").asString() : null;
-        String op = request.hasNonNull("op") ? request.get("op").asString() : null;
-        JsonNode params = request.get("params");
+        String id = request.id();
         CompletableFuture<?> result;
         try {
-            result = dispatch(s, op, request.hasNonNull("peerId") ? request.get("peerId").asString() : null,
-                    params == null || params.isNull() ? json.createObjectNode() : params);
+            result = dispatch(s, request.op(), request.peerId(), request.params());
         } catch (RuntimeException e) {
             result = CompletableFuture.failedFuture(e);
         }
@@ -159,6 +159,28 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                 s.send(errorOf(id, failure));
             }
         });
+    }
+
+    /** The envelope of a request: id, op and peerId are strings (numbers and booleans are taken as text), params. */
+    record Request(String id, String op, String peerId, JsonNode params) {
+
+        static Request parse(ObjectMapper json, String text) {
+            JsonNode request = json.readTree(text);
+            JsonNode params = request.get("params");
+            return new Request(text(request, "id"), text(request, "op"), text(request, "peerId"),
+                    params == null || params.isNull() ? json.createObjectNode() : params);
+        }
+
+        private static String text(JsonNode request, String field) {
+            JsonNode v = request.get(field);
+            if (v == null || v.isNull()) {
+                return null;
+            }
+            if (!v.isValueNode()) {
+                throw new TypeError(field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+            }
+            return v.asString();
+        }
     }
 
     private CompletableFuture<?> dispatch(Session s, String op, String peerId, JsonNode p) {

@@ -99,40 +99,48 @@ public class WhipController {
     public CompletableFuture<ResponseEntity<Void>> trickle(@PathVariable String id, @RequestBody String fragment) {
         ManagedPeer peer = registry.get(id, Owner.current());
         RTCPeerConnection pc = peer.pc();
-        String ufrag = null;
-        String mid = null;
-        List<RTCIceCandidateInit> candidates = new ArrayList<>();
-        boolean end = false;
-        for (String raw : fragment.split("\r?\n")) {
-            String line = raw.strip();
-            if (line.startsWith("a=ice-ufrag:")) {
-                ufrag = line.substring("a=ice-ufrag:".length());
-            } else if (line.startsWith("a=ice-pwd:")) {
-                continue;
-            } else if (line.startsWith("a=mid:")) {
-                mid = line.substring("a=mid:".length());
-            } else if (line.startsWith("a=candidate:")) {
-                candidates.add(new RTCIceCandidateInit(line.substring(2), mid, mid == null ? 0 : null, ufrag));
-            } else if (line.equals("a=end-of-candidates")) {
-                end = true;
-            } else if (!line.isEmpty() && !line.startsWith("a=group:") && !line.startsWith("m=")
-                    && !line.startsWith("a=ice-options:")) {
-                throw new SyntaxError("unexpected line in trickle-ice-sdpfrag: " + line);
-            }
-        }
+        SdpFrag frag = SdpFrag.parse(fragment);
         String remoteUfrag = currentRemoteUfrag(pc);
-        if (ufrag != null && remoteUfrag != null && !ufrag.equals(remoteUfrag)) {
+        if (frag.ufrag() != null && remoteUfrag != null && !frag.ufrag().equals(remoteUfrag)) {
             throw new NotSupportedError("ICE restart through PATCH is not supported; start a new session");
         }
         CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-        for (RTCIceCandidateInit c : candidates) {
+        for (RTCIceCandidateInit c : frag.candidates()) {
             chain = chain.thenCompose(v -> pc.addIceCandidate(c));
         }
-        if (end) {
-            String u = ufrag;
-            chain = chain.thenCompose(v -> pc.addIceCandidate(new RTCIceCandidateInit("", null, null, u)));
+        if (frag.end()) {
+            chain = chain.thenCompose(v -> pc.addIceCandidate(new RTCIceCandidateInit("", null, null, frag.ufrag())));
         }
         return chain.thenApply(v -> ResponseEntity.noContent().build());
+    }
+
+    /** A trickle-ice-sdpfrag body: the ufrag it names, its candidates (with their mid), end-of-candidates. */
+    record SdpFrag(String ufrag, List<RTCIceCandidateInit> candidates, boolean end) {
+
+        static SdpFrag parse(String fragment) {
+            String ufrag = null;
+            String mid = null;
+            List<RTCIceCandidateInit> candidates = new ArrayList<>();
+            boolean end = false;
+            for (String raw : fragment.split("\r?\n")) {
+                String line = raw.strip();
+                if (line.startsWith("a=ice-ufrag:")) {
+                    ufrag = line.substring("a=ice-ufrag:".length());
+                } else if (line.startsWith("a=ice-pwd:")) {
+                    continue;
+                } else if (line.startsWith("a=mid:")) {
+                    mid = line.substring("a=mid:".length());
+                } else if (line.startsWith("a=candidate:")) {
+                    candidates.add(new RTCIceCandidateInit(line.substring(2), mid, mid == null ? 0 : null, ufrag));
+                } else if (line.equals("a=end-of-candidates")) {
+                    end = true;
+                } else if (!line.isEmpty() && !line.startsWith("a=group:") && !line.startsWith("m=")
+                        && !line.startsWith("a=ice-options:")) {
+                    throw new SyntaxError("unexpected line in trickle-ice-sdpfrag: " + line);
+                }
+            }
+            return new SdpFrag(ufrag, candidates, end);
+        }
     }
 
     private static String currentRemoteUfrag(RTCPeerConnection pc) {

@@ -17,6 +17,11 @@ public class Bridges {
 
     /** Declarations per peer at most. */
     public static final int MAX_BINDINGS = 32;
+    /**
+     * Longest channels pattern: compiling a pattern costs time quadratic in its length (64 KiB of
+     * literal text takes seconds in {@link Pattern#compile}), so it is bounded before compiling.
+     */
+    public static final int MAX_PATTERN_CHARS = 512;
 
     private final Map<String, Bridge> byName = new TreeMap<>();
 
@@ -63,6 +68,9 @@ public class Bridges {
             boolean events = Boolean.TRUE.equals(d.events());
             if (events && !b.carriesEvents()) {
                 throw new NotSupportedError("the " + d.target() + " bridge does not carry peer events");
+            }
+            if (d.channels() != null && d.channels().length() > MAX_PATTERN_CHARS) {
+                throw new TypeError("bridge channels pattern longer than " + MAX_PATTERN_CHARS + " characters");
             }
             Pattern p;
             try {

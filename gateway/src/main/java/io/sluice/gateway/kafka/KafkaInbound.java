@@ -73,7 +73,7 @@ public final class KafkaInbound implements AutoCloseable {
     private static final class Item {
         final ConsumerRecord<String, byte[]> record;
         /** Peer and channel, read from the headers once: a waiting record is looked at every poll. */
-        final String route;
+        final Route route;
         final long firstTried = System.nanoTime();
         boolean done;
 
@@ -215,7 +215,7 @@ public final class KafkaInbound implements AutoCloseable {
      * later ones too (order per channel). Commits up to the first record still held.
      */
     private void process(TopicPartition tp, Held h, Map<TopicPartition, OffsetAndMetadata> commits) {
-        Set<String> blocked = new HashSet<>();
+        Set<Route> blocked = new HashSet<>();
         for (Item it : h.items) {
             if (it.done) {
                 continue;
@@ -261,10 +261,16 @@ public final class KafkaInbound implements AutoCloseable {
         return r.value() == null ? 0 : r.value().length;
     }
 
-    private static String route(ConsumerRecord<String, byte[]> r) {
-        String peer = peerOf(r);
+    /**
+     * Where a record goes: its peer, and its channel by id or else by label. Kept as fields, not
+     * joined into one string: header values are any bytes, so no separator keeps two routes apart.
+     */
+    record Route(String peer, String channel, String label) {
+    }
+
+    static Route route(ConsumerRecord<String, byte[]> r) {
         String ch = SluiceHeaders.get(r.headers(), SluiceHeaders.CHANNEL);
-        return peer + "\n" + (ch != null ? ch : "#" + SluiceHeaders.get(r.headers(), SluiceHeaders.LABEL));
+        return new Route(peerOf(r), ch, ch != null ? null : SluiceHeaders.get(r.headers(), SluiceHeaders.LABEL));
     }
 
     private static String peerOf(ConsumerRecord<String, byte[]> r) {

@@ -94,6 +94,48 @@ class WebSocketApiTest {
         }
     }
 
+    /** A request whose id (or op, or peerId) is an object or array is a 400 on the socket, which stays open. */
+    @Test
+    void aRequestWithAnIdThatIsNotTextIsA400AndTheSocketStaysOpen() throws Exception {
+        LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
+        CompletableFuture<Integer> closed = new CompletableFuture<>();
+        WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder()
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), new WebSocket.Listener() {
+                    private final StringBuilder partial = new StringBuilder();
+
+                    @Override
+                    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+                        partial.append(data);
+                        if (last) {
+                            replies.add(partial.toString());
+                            partial.setLength(0);
+                        }
+                        webSocket.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        closed.complete(statusCode);
+                        return null;
+                    }
+                }).get(5, TimeUnit.SECONDS);
+        for (String bad : List.of("{\"id\":{},\"op\":\"getPeer\"}", "{\"id\":\"1\",\"op\":[\"getPeer\"]}",
+                "{\"id\":\"2\",\"op\":\"getPeer\",\"peerId\":{\"a\":1}}")) {
+            ws.sendText(bad, true).get(5, TimeUnit.SECONDS);
+            String reply = replies.poll(10, TimeUnit.SECONDS);
+            assertThat(reply).as("reply to %s (socket closed: %s)", bad, closed.getNow(null)).isNotNull();
+            io.sluice.gateway.testing.ContractSchemas.assertValid("websocket", reply);
+            JsonNode error = json.readTree(reply).get("error");
+            assertThat(error.get("status").asInt()).isEqualTo(400);
+            assertThat(error.get("name").asString()).isEqualTo("TypeError");
+        }
+        ws.sendText("{\"id\":\"3\",\"op\":\"getPeer\",\"peerId\":\"nope\"}", true).get(5, TimeUnit.SECONDS);
+        assertThat(json.readTree(replies.poll(10, TimeUnit.SECONDS)).get("error").get("status").asInt()).isEqualTo(404);
+        assertThat(closed).isNotDone();
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+    }
+
     @Test
     void driveAPeerOverOneSocket() throws Exception {
         Client c = new Client();

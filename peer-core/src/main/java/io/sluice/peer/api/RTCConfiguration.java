@@ -40,14 +40,21 @@ public record RTCConfiguration(List<RTCIceServer> iceServers, RTCIceTransportPol
         private List<RTCCertificate> certificates = List.of();
         private int iceCandidatePoolSize;
 
+        /** The list {@link #iceServer} adds to, once it has copied the one it was given (adding stays O(1)). */
+        private java.util.ArrayList<RTCIceServer> added;
+
         public Builder iceServers(List<RTCIceServer> v) {
             iceServers = v;
+            added = null;
             return this;
         }
 
         public Builder iceServer(RTCIceServer v) {
-            iceServers = new java.util.ArrayList<>(iceServers);
-            iceServers.add(v);
+            if (added == null) {
+                added = new java.util.ArrayList<>(iceServers);
+                iceServers = added;
+            }
+            added.add(v);
             return this;
         }
 

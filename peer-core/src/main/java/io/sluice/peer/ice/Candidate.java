@@ -167,7 +167,11 @@ public record Candidate(String foundation, int component, String transport, long
                         throw new CandidateParseException("bad IPv6 address: " + host);
                     }
                 }
-                // A string with ':' is taken as an IPv6 literal: no name service lookup.
+                // InetAddress reads a string as a literal only when it starts with a hex digit or ':';
+                // anything else (".:") it would look up in the name service.
+                if (h.isEmpty() || Character.digit(h.charAt(0), 16) < 0 && h.charAt(0) != ':') {
+                    throw new CandidateParseException("bad IPv6 address: " + host);
+                }
                 InetAddress a = InetAddress.getByName(h);
                 return new InetSocketAddress(a, port);
             }

@@ -217,7 +217,7 @@ public final class SharedUdpPort implements AutoCloseable {
         }
     }
 
-    private static boolean isStun(byte[] d) {
+    static boolean isStun(byte[] d) {
         return d.length >= 20 && (d[0] & 0xc0) == 0 && d[4] == 0x21 && d[5] == 0x12 && (d[6] & 0xff) == 0xa4
                 && d[7] == 0x42;
     }
