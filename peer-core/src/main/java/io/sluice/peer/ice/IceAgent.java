@@ -963,6 +963,17 @@ public final class IceAgent {
         if (p.state == PairState.SUCCEEDED) {
             if (useCandidate && !controlling) {
                 nominate(p, now);
+            } else if (!controlling && selected == null && p.inFlight == null) {
+                // §7.3.1.4 asks nothing more for a valid pair, but a controlled agent that has nothing
+                // nominated yet checks it again, at once: our first check often succeeded before the
+                // remote had checked the pair itself, and a controlling agent that sees a check on a
+                // pair it has just validated can nominate it now instead of at its next pacing tick
+                // (Pion waits 200 ms otherwise). One request per authenticated request of the remote,
+                // none while one is in flight, none once a pair is selected.
+                enqueueTriggered(p, false);
+                if (nextPaceAt > now) {
+                    nextPaceAt = now;
+                }
             }
             return;
         }

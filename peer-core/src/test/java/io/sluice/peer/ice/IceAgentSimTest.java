@@ -675,6 +675,82 @@ class IceAgentSimTest {
         assertThat(c.verifyIntegrity(StunMessage.shortTermKey("qqqqqqqqqqqqqqqqqqqqqq"))).isTrue();
     }
 
+    /**
+     * A controlled agent whose own check already validated a pair answers the remote's check on it
+     * with a check of its own, at once, until a pair is nominated: a controlling agent that nominates
+     * a pair when it sees a check on a pair it validated (Pion does) then nominates without waiting
+     * for its next pacing tick.
+     */
+    @Test
+    void controlledAgentRechecksAValidPairTheRemoteChecksUntilNominated() {
+        String pwd = "pppppppppppppppppppppp";
+        String remotePwd = "qqqqqqqqqqqqqqqqqqqqqq";
+        IceAgent agent = new IceAgent(cfg(false).credentials("ufrg", pwd).build(), RandomSource.seeded(3));
+        InetSocketAddress base = SimNet.addr("192.0.2.1:5000");
+        InetSocketAddress peer = SimNet.addr("203.0.113.5:7777");
+        agent.addHostCandidate(base, 0);
+        agent.setRemoteCredentials("peer", remotePwd, 0);
+        agent.addRemoteCandidate(Candidate.udp("1", Candidate.computePriority(CandidateType.HOST, 65535, 1), peer,
+                CandidateType.HOST, null, null), 0);
+        long now = 1;
+        agent.handleTimeout(now);
+        StunMessage first = firstRequestTo(agent, peer);
+        // The remote answers our check: the pair is valid, nothing nominated yet.
+        byte[] ok = StunMessage.builder(StunMessage.BINDING, StunClass.SUCCESS_RESPONSE, first.transactionId())
+                .add(new StunAttribute.XorMappedAddress(base)).build()
+                .encode(StunMessage.shortTermKey(remotePwd), true);
+        agent.handleStun(++now, base, peer, ok, 0, ok.length);
+        assertThat(agent.pairs()).singleElement().satisfies(p -> assertThat(p.state()).isEqualTo(PairState.SUCCEEDED));
+        drain(agent);
+        // The remote checks the pair: answered, and checked back at once (not at the next pacing slot).
+        byte[] req = request("ufrg:peer", pwd, false, 11);
+        agent.handleStun(++now, base, peer, req, 0, req.length);
+        agent.handleTimeout(now);
+        List<StunMessage> out = drain(agent);
+        assertThat(out).extracting(StunMessage::messageClass)
+                .containsExactly(StunClass.SUCCESS_RESPONSE, StunClass.REQUEST);
+        assertThat(out.get(1).has(StunAttribute.UseCandidate.class)).isFalse();
+        // While that check is in flight, another request of the remote triggers nothing more.
+        byte[] again = request("ufrg:peer", pwd, false, 12);
+        agent.handleStun(++now, base, peer, again, 0, again.length);
+        agent.handleTimeout(now);
+        assertThat(drain(agent)).extracting(StunMessage::messageClass).containsExactly(StunClass.SUCCESS_RESPONSE);
+        // Nominated: further checks of the remote are answered only.
+        byte[] nominate = StunMessage.builder(StunMessage.BINDING, StunClass.REQUEST,
+                        TransactionId.random(RandomSource.seeded(13)))
+                .add(new StunAttribute.Username("ufrg:peer"))
+                .add(new StunAttribute.Priority(Candidate.computePriority(CandidateType.PRFLX, 1, 1)))
+                .add(new StunAttribute.IceControlling(1)).add(new StunAttribute.UseCandidate()).build()
+                .encode(StunMessage.shortTermKey(pwd), true);
+        agent.handleStun(++now, base, peer, nominate, 0, nominate.length);
+        assertThat(agent.selectedPair()).isNotNull();
+        drain(agent);
+        now += 10 * SECOND; // past every retransmission of the check in flight
+        agent.handleTimeout(now);
+        drain(agent);
+        byte[] later = request("ufrg:peer", pwd, false, 14);
+        agent.handleStun(++now, base, peer, later, 0, later.length);
+        agent.handleTimeout(now);
+        assertThat(drain(agent)).extracting(StunMessage::messageClass).containsExactly(StunClass.SUCCESS_RESPONSE);
+    }
+
+    private static StunMessage firstRequestTo(IceAgent agent, InetSocketAddress peer) {
+        for (StunMessage m : drain(agent)) {
+            if (m.isRequest()) {
+                return m;
+            }
+        }
+        throw new AssertionError("no check sent to " + peer);
+    }
+
+    private static List<StunMessage> drain(IceAgent agent) {
+        List<StunMessage> out = new ArrayList<>();
+        for (Transmit t; (t = agent.pollTransmit()) != null; ) {
+            out.add(parse(t.data()));
+        }
+        return out;
+    }
+
     @Test
     void closeStopsEverything() {
         SimNet net = new SimNet(22);
