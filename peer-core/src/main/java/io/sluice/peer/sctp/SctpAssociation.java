@@ -1070,12 +1070,18 @@ public final class SctpAssociation implements SctpCore {
 
     /** After a SACK or SHUTDOWN acknowledged something: timers, shutdown progress. */
     private void afterAck() {
-        if (sender.takeNewlyAcked()) {
+        boolean newlyAcked = sender.takeNewlyAcked();
+        boolean cumAdvanced = sender.takeCumAdvanced();
+        // §8.3: the peer acknowledged something new. A cumulative ack that moved only because our
+        // FORWARD-TSN let it pass abandoned data acknowledges nothing newly, yet it shows the peer
+        // alive just as well: without it, the tail of a lossy partially reliable transfer (one
+        // FORWARD-TSN per round trip, a lost one costing a T3 expiry) counted as failure.
+        if (newlyAcked || cumAdvanced) {
             errorCount = 0;
         }
         if (!sender.hasOutstanding()) {
             timers.stop(SctpTimer.T3_RTX);
-        } else if (sender.takeCumAdvanced()) {
+        } else if (cumAdvanced) {
             timers.start(SctpTimer.T3_RTX, now + rto.rto());
         }
         sender.emitBufferedAmounts(events);
