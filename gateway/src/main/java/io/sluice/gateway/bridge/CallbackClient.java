@@ -21,6 +21,8 @@ import org.apache.hc.client5.http.config.TlsConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
 import org.apache.hc.client5.http.impl.async.HttpAsyncClients;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.ssl.ClientTlsStrategyBuilder;
+import org.apache.hc.client5.http.ssl.HostnameVerificationPolicy;
 import org.apache.hc.core5.concurrent.FutureCallback;
 import org.apache.hc.core5.http.ContentType;
 import org.apache.hc.core5.http.nio.entity.BasicAsyncEntityProducer;
@@ -28,6 +30,7 @@ import org.apache.hc.core5.http.nio.support.AsyncRequestBuilder;
 import org.apache.hc.core5.http2.HttpVersionPolicy;
 import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.reactor.IOReactorConfig;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 
 /**
@@ -48,6 +51,12 @@ final class CallbackClient implements AutoCloseable {
     private final ThreadPoolExecutor starts;
 
     CallbackClient(CallbackTargets targets, Duration timeout, long maxReplyBytes, ScheduledExecutorService timers) {
+        this(targets, timeout, maxReplyBytes, timers, null);
+    }
+
+    /** With {@code tls} (null: the default trust store) verifying https targets. */
+    CallbackClient(CallbackTargets targets, Duration timeout, long maxReplyBytes, ScheduledExecutorService timers,
+            javax.net.ssl.SSLContext tls) {
         this.timeout = timeout;
         this.maxReplyBytes = maxReplyBytes;
         this.timers = timers;
@@ -71,9 +80,14 @@ final class CallbackClient implements AutoCloseable {
         client = HttpAsyncClients.custom()
                 .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
                         .setDnsResolver(dns)
+                        .setTlsStrategy((tls == null ? ClientTlsStrategyBuilder.create().useSystemProperties()
+                                : ClientTlsStrategyBuilder.create().setSslContext(tls))
+                                // the JSSE's endpoint identification and the client's own name check, both
+                                .setHostVerificationPolicy(HostnameVerificationPolicy.BOTH).buildAsync())
                         .setMaxConnTotal(1024).setMaxConnPerRoute(64)
                         .setDefaultConnectionConfig(ConnectionConfig.custom().setConnectTimeout(t).setSocketTimeout(t)
-                                .build())
+                                // a kept-alive connection goes to an address checked at most a minute ago
+                                .setTimeToLive(TimeValue.ofMinutes(1)).build())
                         .setDefaultTlsConfig(TlsConfig.custom().setHandshakeTimeout(t)
                                 .setVersionPolicy(HttpVersionPolicy.FORCE_HTTP_1).build())
                         .build())
