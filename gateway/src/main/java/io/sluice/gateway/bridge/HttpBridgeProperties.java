@@ -9,12 +9,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code sluice.bridges.http.*}: the HTTP callback bridge. The secret signs every callback; it is
  * never printed ({@link #toString()}).
  *
- * @param secret HMAC-SHA256 key of the {@code X-Sluice-Signature} header; empty: callbacks are refused
+ * @param secret the gateway's signing secret: each owner's callbacks are signed with a key derived
+ *     from it and the owner's name ({@link CallbackSigner}); empty: callbacks are refused
  * @param allowedHosts {@code host} or {@code host:port} entries callbacks may go to even when they
- *     resolve to loopback, link-local or private addresses (refused otherwise: no SSRF)
+ *     resolve to refused (loopback, private, ...) addresses ({@link CallbackTargets}; no SSRF)
  * @param maxAttempts tries per message before it goes to the dead letter (an event)
  * @param initialBackoff first retry delay, doubled each try with jitter, up to {@code maxBackoff}
- * @param timeout per request
+ * @param timeout per try, for the whole exchange: connecting, the request, the answer's headers and body
  * @param queue messages held per channel before its reading is paused (backpressure)
  * @param maxReplyBytes the largest callback response body read (its body goes back on the channel);
  *     a larger one fails the delivery like an error status

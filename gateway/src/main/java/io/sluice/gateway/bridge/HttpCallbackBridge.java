@@ -6,40 +6,35 @@ import io.sluice.peer.api.RTCDataChannelState;
 import io.sluice.peer.api.error.InvalidAccessError;
 import io.sluice.peer.api.error.SyntaxError;
 import io.sluice.peer.api.error.TypeError;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
  * {@code http}: every message on a bridged channel is POSTed to the declaration's {@code url}, one
- * at a time per channel (order kept), signed: {@code X-Sluice-Signature: sha256=<hex HMAC-SHA256 of
- * "<X-Sluice-Timestamp>." + body>}. A 2xx answer's body, if any, goes back on the channel. Failures
+ * at a time per channel (order kept), signed with the peer owner's secret over the body and every
+ * {@code X-Sluice-*} header ({@link CallbackSigner}). A 2xx answer's body, if any, goes back on the channel. Failures
  * are retried with exponential backoff and jitter; a message that still fails after
  * {@code max-attempts} becomes a {@code deadletter} event on the peer's stream (with its payload), and
  * the next message goes; with Kafka on, it also goes to the dead-letter topic. While {@code queue} messages wait, the channel's reading is paused, so a
  * slow or dead target holds the remote sender back through SCTP flow control instead of buffering
- * without bound. Callback URLs resolving to loopback, link-local or private addresses are refused
- * unless allowed ({@code allowed-hosts}). With {@code events: true}, the peer's events are POSTed
+ * without bound. Callback URLs resolving to loopback, link-local, private or other refused addresses
+ * are refused unless allowed ({@code allowed-hosts}), when declared and again on every new
+ * connection, which goes to the address checked ({@link CallbackTargets}, {@link CallbackClient}).
+ * With {@code events: true}, the peer's events are POSTed
  * to the url as CloudEvents.
  */
 @Component
@@ -49,8 +44,15 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
     /** Unsent reply bytes on a channel above which no further callback is posted. */
     static final long REPLY_HIGH_WATER = 1024L * 1024;
 
+    /** Content types of the callbacks, spelled as they go on the wire (and are signed). */
+    static final String TEXT = "text/plain; charset=UTF-8";
+    static final String BINARY = "application/octet-stream";
+    static final String BATCH = "application/vnd.sluice.batch+json";
+
     private final HttpBridgeProperties properties;
-    private final HttpClient http;
+    private final CallbackTargets targets;
+    private final CallbackClient http;
+    private final CallbackSigner signer;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "sluice-http-bridge");
         t.setDaemon(true);
@@ -64,7 +66,8 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
 
     public HttpCallbackBridge(HttpBridgeProperties properties,
             org.springframework.beans.factory.ObjectProvider<io.sluice.gateway.kafka.KafkaService> kafka,
-            tools.jackson.databind.ObjectMapper json, io.micrometer.core.instrument.MeterRegistry meters) {
+            tools.jackson.databind.ObjectMapper json, io.micrometer.core.instrument.MeterRegistry meters,
+            org.springframework.beans.factory.ObjectProvider<CallbackResolver> resolver) {
         this.properties = properties;
         this.kafka = kafka;
         this.json = json;
@@ -76,8 +79,9 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         this.deadLettered = io.micrometer.core.instrument.Counter.builder("sluice.bridge.http.messages")
                 .tag("outcome", "deadletter").description("Channel messages given up after max-attempts")
                 .register(meters);
-        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout())
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.targets = new CallbackTargets(properties.allowedHosts(), resolver.getIfAvailable(() -> CallbackResolver.SYSTEM));
+        this.http = new CallbackClient(targets, properties.timeout(), properties.maxReplyBytes().toBytes(), timers);
+        this.signer = new CallbackSigner(properties.secret());
     }
 
     private final io.micrometer.core.instrument.Counter requestsOk;
@@ -137,27 +141,26 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         return uri;
     }
 
-    /** Refuses loopback, link-local and private targets unless allowed: callbacks must not reach inside. */
+    /** Refuses targets in the refused ranges unless allowed: callbacks must not reach inside. */
     void checkTarget(URI uri) {
-        String host = uri.getHost();
-        int port = uri.getPort() < 0 ? (uri.getScheme().equalsIgnoreCase("https") ? 443 : 80) : uri.getPort();
-        if (properties.allowedHosts().contains(host) || properties.allowedHosts().contains(host + ":" + port)) {
-            return;
-        }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            targets.resolve(uri.getHost(), CallbackTargets.port(uri));
+        } catch (CallbackTargets.Refused e) {
+            throw new InvalidAccessError("callback URL " + uri + " refused: " + e.getMessage());
         } catch (UnknownHostException e) {
-            throw new InvalidAccessError("callback host does not resolve: " + host);
+            throw new InvalidAccessError("callback host does not resolve: " + uri.getHost());
         }
-        for (InetAddress a : addresses) {
-            boolean ula = a instanceof Inet6Address && (a.getAddress()[0] & 0xfe) == 0xfc;
-            if (a.isLoopbackAddress() || a.isLinkLocalAddress() || a.isSiteLocalAddress() || a.isAnyLocalAddress()
-                    || a.isMulticastAddress() || ula) {
-                throw new InvalidAccessError("callback URL " + uri + " resolves to a local or private address ("
-                        + a.getHostAddress() + "); allow it with sluice.bridges.http.allowed-hosts");
-            }
+    }
+
+    /**
+     * The secret that signs the callbacks of {@code owner}'s peers (null: a gateway without API
+     * keys); only that owner is given it ({@code GET /v1/bridges/http/signing-secret}).
+     */
+    public String signingSecret(String owner) {
+        if (properties.secret().isEmpty()) {
+            throw new InvalidAccessError("the http bridge has no secret configured (sluice.bridges.http.secret)");
         }
+        return signer.secretOf(owner);
     }
 
     @Override
@@ -242,13 +245,15 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                 messages.add(m);
             }
             Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Content-Type", "application/vnd.sluice.batch+json");
+            headers.put("Content-Type", BATCH);
             headers.put("X-Sluice-Peer", peer.id());
             headers.put("X-Sluice-Channel", channelId);
-            headers.put("X-Sluice-Label", channel.label());
+            headers.put("X-Sluice-Label", CallbackSigner.encodeLabel(channel.label()));
             headers.put("X-Sluice-Seq", Long.toString(ps.get(0).seq()));
             headers.put("X-Sluice-Count", Integer.toString(ps.size()));
-            post(uri, headers, json.writeValueAsBytes(Map.of("messages", messages)), 1, (r, failure, attempts) -> {
+            headers.put("X-Sluice-Delivery", UUID.randomUUID().toString());
+            post(peer.owner(), uri, headers, json.writeValueAsBytes(Map.of("messages", messages)), 1,
+                    (r, failure, attempts) -> {
                 if (failure == null) {
                     delivered.increment(ps.size());
                     reply(r);
@@ -279,12 +284,14 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         private void send(Pending p) {
             long n = p.seq();
             Map<String, String> headers = new LinkedHashMap<>();
-            headers.put("Content-Type", p.binary() ? "application/octet-stream" : "text/plain; charset=utf-8");
+            headers.put("Content-Type", p.binary() ? BINARY : TEXT);
             headers.put("X-Sluice-Peer", peer.id());
             headers.put("X-Sluice-Channel", channelId);
-            headers.put("X-Sluice-Label", channel.label());
+            headers.put("X-Sluice-Label", CallbackSigner.encodeLabel(channel.label()));
+            headers.put("X-Sluice-Type", p.binary() ? "binary" : "text");
             headers.put("X-Sluice-Seq", Long.toString(n));
-            post(uri, headers, p.payload(), 1, (r, failure, attempts) -> {
+            headers.put("X-Sluice-Delivery", UUID.randomUUID().toString());
+            post(peer.owner(), uri, headers, p.payload(), 1, (r, failure, attempts) -> {
                 if (failure == null) {
                     delivered.increment();
                     reply(r);
@@ -333,8 +340,8 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
             }
         }
 
-        private void reply(HttpResponse<LimitedBody.Reply> r) {
-            if (r.body().tooLarge()) {
+        private void reply(LimitedBody.Reply r) {
+            if (r.tooLarge()) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("channelId", channelId);
                 m.put("target", "http");
@@ -343,11 +350,11 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                 peer.publish("bridgeerror", m);
                 return;
             }
-            byte[] body = r.body().bytes();
+            byte[] body = r.bytes();
             if (body == null || body.length == 0 || channel.readyState() != RTCDataChannelState.OPEN) {
                 return;
             }
-            String type = r.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
+            String type = r.contentType().toLowerCase(Locale.ROOT);
             try {
                 if (type.startsWith("text/") || type.contains("json")) {
                     channel.send(new String(body, StandardCharsets.UTF_8));
@@ -381,22 +388,27 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
     /** How a delivery ended: the 2xx response, or why it failed (after {@code attempts} tries). */
     @FunctionalInterface
     private interface Outcome {
-        void done(HttpResponse<LimitedBody.Reply> response, String failure, int attempts);
+        void done(LimitedBody.Reply response, String failure, int attempts);
     }
 
     /**
-     * POSTs {@code body}, signed, retrying failures with exponential backoff and jitter up to
-     * {@code max-attempts}; {@code outcome} runs once, on an HTTP client or timer thread.
+     * POSTs {@code body}, signed for {@code owner}, retrying failures with exponential backoff and
+     * jitter up to {@code max-attempts}; {@code outcome} runs once, on an HTTP client or timer
+     * thread. Each try has a new timestamp and signature and the same {@code X-Sluice-Delivery}.
      */
-    private void post(URI uri, Map<String, String> headers, byte[] body, int attempt, Outcome outcome) {
-        String ts = Long.toString(System.currentTimeMillis());
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(properties.timeout());
-        headers.forEach(b::header);
-        HttpRequest request = b.header("X-Sluice-Timestamp", ts)
-                .header("X-Sluice-Signature", "sha256=" + sign(ts, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        http.sendAsync(request, LimitedBody.handler(properties.maxReplyBytes().toBytes())).whenComplete((r, e) -> {
-            if (e == null && r.statusCode() / 100 == 2) {
+    private void post(String owner, URI uri, Map<String, String> headers, byte[] body, int attempt,
+            Outcome outcome) {
+        Map<String, String> signed = new LinkedHashMap<>(headers);
+        signed.put("X-Sluice-Timestamp", Long.toString(System.currentTimeMillis()));
+        java.util.concurrent.CompletableFuture<LimitedBody.Reply> exchange;
+        try {
+            signed.put(CallbackSigner.SIGNATURE_HEADER, signer.sign(owner, signed, body));
+            exchange = http.post(uri, signed, body);
+        } catch (RuntimeException e) {
+            exchange = java.util.concurrent.CompletableFuture.failedFuture(e);
+        }
+        exchange.whenComplete((r, e) -> {
+            if (e == null && r.ok()) {
                 requestsOk.increment();
                 outcome.done(r, null, attempt);
             } else if (attempt < properties.maxAttempts()) {
@@ -405,15 +417,21 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
                         properties.initialBackoff().toMillis() << Math.min(20, attempt - 1));
                 long delay = base / 2 + ThreadLocalRandom.current().nextLong(base / 2 + 1);
                 try {
-                    timers.schedule(() -> post(uri, headers, body, attempt + 1, outcome), delay, TimeUnit.MILLISECONDS);
+                    timers.schedule(() -> post(owner, uri, headers, body, attempt + 1, outcome), delay,
+                            TimeUnit.MILLISECONDS);
                 } catch (java.util.concurrent.RejectedExecutionException stopped) {
                     outcome.done(null, "the gateway is shutting down", attempt);
                 }
             } else {
                 requestsFailed.increment();
-                outcome.done(null, e != null ? e.toString() : "HTTP " + r.statusCode(), attempt);
+                outcome.done(null, e != null ? reason(e) : "HTTP " + r.status(), attempt);
             }
         });
+    }
+
+    private static String reason(Throwable e) {
+        Throwable t = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return t.toString();
     }
 
     @Override
@@ -476,7 +494,8 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
             headers.put("Content-Type", CloudEvents.CONTENT_TYPE);
             headers.put("X-Sluice-Peer", peer.id());
             headers.put("X-Sluice-Seq", Long.toString(e.seq()));
-            HttpCallbackBridge.this.post(uri, headers, body, 1, (r, failure, attempts) -> {
+            headers.put("X-Sluice-Delivery", UUID.randomUUID().toString());
+            HttpCallbackBridge.this.post(peer.owner(), uri, headers, body, 1, (r, failure, attempts) -> {
                 if (failure != null) {
                     Map<String, Object> dead = new LinkedHashMap<>();
                     dead.put("target", "http");
@@ -501,19 +520,9 @@ public class HttpCallbackBridge implements Bridge, DisposableBean {
         }
     }
 
-    private String sign(String timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(properties.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
-    }
-
     @Override
     public void destroy() {
         timers.shutdownNow();
+        http.close();
     }
 }

@@ -13,13 +13,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,6 +48,12 @@ class HttpCallbackBridgeTest {
     static final List<String> batches = new CopyOnWriteArrayList<>();
     static final AtomicInteger bigRequests = new AtomicInteger();
     static HttpServer server;
+    /** A callback as the target received it. */
+    record Captured(java.util.Map<String, List<String>> headers, byte[] body) {
+    }
+    static final List<Captured> captured = new CopyOnWriteArrayList<>();
+    /** This gateway's signing secret for its (ownerless) peers, as the API gives it. */
+    static volatile String secret;
     static volatile java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(0);
 
     @DynamicPropertySource
@@ -58,9 +61,7 @@ class HttpCallbackBridgeTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/hook", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            String ts = ex.getRequestHeaders().getFirst("X-Sluice-Timestamp");
-            String sig = ex.getRequestHeaders().getFirst("X-Sluice-Signature");
-            if (!("sha256=" + hmac(ts, body)).equals(sig)) {
+            if (!CallbackRecipe.verify(secret, ex.getRequestHeaders(), body)) {
                 badSignatures.incrementAndGet();
             }
             seen.add(ex.getRequestHeaders().getFirst("X-Sluice-Seq") + ":" + new String(body, StandardCharsets.UTF_8));
@@ -86,8 +87,7 @@ class HttpCallbackBridgeTest {
         });
         server.createContext("/batch", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            String ts = ex.getRequestHeaders().getFirst("X-Sluice-Timestamp");
-            if (!("sha256=" + hmac(ts, body)).equals(ex.getRequestHeaders().getFirst("X-Sluice-Signature"))) {
+            if (!CallbackRecipe.verify(secret, ex.getRequestHeaders(), body)) {
                 badSignatures.incrementAndGet();
             }
             batches.add(ex.getRequestHeaders().getFirst("X-Sluice-Seq") + "/"
@@ -115,11 +115,21 @@ class HttpCallbackBridgeTest {
         });
         server.createContext("/events", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
-            String ts = ex.getRequestHeaders().getFirst("X-Sluice-Timestamp");
-            boolean signed = ("sha256=" + hmac(ts, body)).equals(ex.getRequestHeaders().getFirst("X-Sluice-Signature"));
+            boolean signed = CallbackRecipe.verify(secret, ex.getRequestHeaders(), body);
             events.add((signed ? "signed " : "unsigned ") + ex.getRequestHeaders().getFirst("Content-Type") + " "
                     + new String(body, StandardCharsets.UTF_8));
             ex.sendResponseHeaders(204, -1);
+            ex.close();
+        });
+        server.createContext("/capture", ex -> {
+            byte[] body = ex.getRequestBody().readAllBytes();
+            java.util.Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            ex.getRequestHeaders().forEach((k, v) -> headers.put(k, List.copyOf(v)));
+            captured.add(new Captured(headers, body));
+            byte[] reply = ("ack:" + new String(body, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Content-Type", "text/plain");
+            ex.sendResponseHeaders(200, reply.length);
+            ex.getResponseBody().write(reply);
             ex.close();
         });
         server.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(4));
@@ -130,17 +140,6 @@ class HttpCallbackBridgeTest {
     @AfterAll
     static void stop() {
         server.stop(0);
-    }
-
-    static String hmac(String ts, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec("s3cret".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((ts + ".").getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     @LocalServerPort
@@ -159,6 +158,14 @@ class HttpCallbackBridgeTest {
         return RemotePeer.call(port, method, path, body);
     }
 
+    @org.junit.jupiter.api.BeforeEach
+    void signingSecret() throws Exception {
+        HttpResponse<String> r = call("GET", "/v1/bridges/http/signing-secret", null);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Cache-Control").orElse("")).contains("no-store");
+        secret = json.readTree(r.body()).get("secret").asString();
+    }
+
     /** A peer-core remote connected to a gateway peer whose channel "cb" is bridged to the callback server. */
     private RemotePeer connect() throws Exception {
         String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
@@ -170,6 +177,7 @@ class HttpCallbackBridgeTest {
     void messagesArePostedSignedInOrderAndTheReplyComesBack() throws Exception {
         mode = "ok";
         seen.clear();
+        badSignatures.set(0);
         RemotePeer s = connect();
         try {
             for (int i = 0; i < 5; i++) {
@@ -183,6 +191,65 @@ class HttpCallbackBridgeTest {
         } finally {
             s.close();
         }
+    }
+
+    /**
+     * The documented recipe verifies a real callback; changing, removing or adding any signed
+     * header, or the body, breaks it; so does a timestamp outside the replay window.
+     */
+    @Test
+    void everyHeaderTheReceiverReliesOnIsSigned() throws Exception {
+        captured.clear();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/capture";
+        try (RemotePeer s = RemotePeer.connect(port, "{\"bridges\":[{\"channels\":\"sig\",\"target\":\"http\",\"url\":\""
+                + url + "\"}]}", "sig")) {
+            s.channel("sig").send("pay 10 to alice");
+            assertThat(s.next("sig", Duration.ofSeconds(10))).isEqualTo("ack:pay 10 to alice");
+        }
+        Captured c = captured.get(0);
+        assertThat(CallbackRecipe.verify(secret, c.headers(), c.body())).isTrue();
+        List<String> signed = c.headers().keySet().stream().filter(h -> h.equalsIgnoreCase("Content-Type")
+                || h.toLowerCase(java.util.Locale.ROOT).startsWith("x-sluice-")
+                && !h.equalsIgnoreCase("X-Sluice-Signature")).toList();
+        assertThat(signed.stream().map(h -> h.toLowerCase(java.util.Locale.ROOT))).contains("content-type",
+                "x-sluice-peer", "x-sluice-channel", "x-sluice-label", "x-sluice-type", "x-sluice-seq",
+                "x-sluice-timestamp", "x-sluice-delivery");
+        for (String h : signed) {
+            java.util.Map<String, List<String>> changed = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            changed.putAll(c.headers());
+            String v = c.headers().get(h).get(0);
+            changed.put(h, List.of(v.isEmpty() ? "x" : v.substring(0, v.length() - 1)
+                    + (v.charAt(v.length() - 1) == '1' ? '2' : '1')));
+            assertThat(CallbackRecipe.verify(secret, changed, c.body())).as("changed " + h).isFalse();
+            changed.remove(h);
+            assertThat(CallbackRecipe.verify(secret, changed, c.body())).as("without " + h).isFalse();
+        }
+        java.util.Map<String, List<String>> extra = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        extra.putAll(c.headers());
+        extra.put("X-Sluice-Peer-Override", List.of("p-other"));
+        assertThat(CallbackRecipe.verify(secret, extra, c.body())).isFalse();
+        assertThat(CallbackRecipe.verify(secret, c.headers(), "pay 99 to mallory".getBytes(StandardCharsets.UTF_8)))
+                .isFalse();
+        long ts = Long.parseLong(c.headers().get("X-Sluice-Timestamp").get(0));
+        assertThat(CallbackRecipe.verify(secret, c.headers(), c.body(), ts + 6 * 60 * 1000)).isFalse();
+        assertThat(CallbackRecipe.verify(secret, c.headers(), c.body(), ts + 4 * 60 * 1000)).isTrue();
+    }
+
+    /** A label outside Latin-1 goes percent-encoded in its header, and the channel keeps working. */
+    @Test
+    void aLabelOfAnyCharactersIsEncodedAndTheChannelKeepsWorking() throws Exception {
+        captured.clear();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort() + "/capture";
+        String label = "\u00fc \u2713/x";
+        try (RemotePeer s = RemotePeer.connect(port, "{\"bridges\":[{\"target\":\"http\",\"url\":\"" + url
+                + "\"}]}", label)) {
+            s.channel(label).send("one");
+            assertThat(s.next(label, Duration.ofSeconds(10))).isEqualTo("ack:one");
+            s.channel(label).send("two");
+            assertThat(s.next(label, Duration.ofSeconds(10))).isEqualTo("ack:two");
+        }
+        assertThat(captured.get(0).headers().get("X-Sluice-Label")).containsExactly("%C3%BC%20%E2%9C%93%2Fx");
+        assertThat(CallbackRecipe.verify(secret, captured.get(0).headers(), captured.get(0).body())).isTrue();
     }
 
     @Test
