@@ -39,10 +39,15 @@ import org.slf4j.LoggerFactory;
  * A record's offset is committed only once the channel accepted the message (or it went to the
  * dead-letter topic). A channel that is not open yet, or whose bufferedAmount is above
  * {@code inbound-buffered-amount}, holds its records (in order) while other channels' records of the
- * same partition go on; once {@code inbound-held-per-partition} records are held, that partition's
- * consumption pauses. Records for peers this instance does not hold, for closed channels, that the
- * channel refuses, or that waited longer than {@code inbound-wait-for-channel} for a channel that
- * never opened, go to the dead-letter topic with the reason; nothing is skipped silently.
+ * same partition go on, each for at most {@code inbound-wait-for-channel}, and at most
+ * {@code inbound-held-per-channel} records ({@code inbound-held-bytes-per-channel} bytes): further
+ * records for it are dead-lettered at once. So one channel whose remote stopped reading never pauses
+ * the partition it shares with others; only when its channels together hold
+ * {@code inbound-held-per-partition} records does that partition's consumption pause, for at most
+ * the wait. Records for peers this instance does not hold, for closed channels, that the channel
+ * refuses, beyond their channel's allowance, or that waited longer than
+ * {@code inbound-wait-for-channel}, go to the dead-letter topic with the reason; nothing is skipped
+ * silently.
  */
 public final class KafkaInbound implements AutoCloseable {
 

@@ -75,6 +75,14 @@ public final class KafkaService implements AutoCloseable {
         this.properties = properties;
         this.instanceId = io.sluice.gateway.bridge.CloudEvents.instanceName(properties.instanceId());
         this.policy = new TopicPolicy(properties.topics());
+        if (properties.inboundHeldPerChannel() < 1 || properties.inboundHeldPerChannel() >= properties.inboundHeldPerPartition()
+                || properties.inboundHeldBytesPerChannel().toBytes() >= properties.inboundHeldBytesPerPartition().toBytes()) {
+            throw new IllegalArgumentException("sluice.bridges.kafka.inbound-held-per-channel ("
+                    + properties.inboundHeldPerChannel() + ") and inbound-held-bytes-per-channel ("
+                    + properties.inboundHeldBytesPerChannel() + ") must be positive and below inbound-held-per-partition ("
+                    + properties.inboundHeldPerPartition() + ") and inbound-held-bytes-per-partition ("
+                    + properties.inboundHeldBytesPerPartition() + "): else one stuck channel pauses its partition");
+        }
         if (properties.bootstrapServers().isBlank()) {
             KafkaBridgeProperties.Embedded e = properties.embedded();
             Path dir = e.dataDir().isBlank() ? Path.of(System.getProperty("java.io.tmpdir"), "sluice-kafka")

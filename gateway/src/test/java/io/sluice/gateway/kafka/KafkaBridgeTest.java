@@ -38,7 +38,8 @@ import tools.jackson.databind.json.JsonMapper;
     "sluice.bridges.kafka.instance-id=test-a", "sluice.bridges.kafka.inbound-wait-for-channel=2s",
     "sluice.bridges.kafka.inbound-held-per-partition=50",
     "sluice.bridges.kafka.inbound-held-bytes-per-partition=256KB", "sluice.bridges.http.secret=k",
-    "sluice.bridges.kafka.topics.allowed=sluice.test.*",
+    "sluice.bridges.kafka.topics.allowed=sluice.test.*", "sluice.bridges.kafka.inbound-held-per-channel=20",
+    "sluice.bridges.kafka.inbound-held-bytes-per-channel=128KB",
     "sluice.bridges.http.max-attempts=1", "management.endpoint.health.show-details=always"})
 @Timeout(120)
 class KafkaBridgeTest {

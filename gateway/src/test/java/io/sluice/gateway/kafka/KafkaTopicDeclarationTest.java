@@ -174,4 +174,46 @@ class KafkaTopicDeclarationTest {
         // One tenant cannot use another's topic, even an existing one.
         refused(400, "InvalidAccessError", "not allowed for owner globex", "key-globex", "acme.one");
     }
+
+    @Test
+    void theWebSocketApiChecksTopicsForTheOwnerOfItsKey() throws Exception {
+        provision("globex.ws");
+        java.util.concurrent.LinkedBlockingQueue<JsonNode> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+        StringBuilder text = new StringBuilder();
+        java.net.http.WebSocket ws = HTTP.newWebSocketBuilder().header("X-API-Key", "key-globex")
+                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/v1/ws"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket socket,
+                            CharSequence data, boolean last) {
+                        text.append(data);
+                        if (last) {
+                            JsonNode m = json.readTree(text.toString());
+                            text.setLength(0);
+                            if (m.has("result") || m.has("error")) {
+                                replies.add(m);
+                            }
+                        }
+                        socket.request(1);
+                        return null;
+                    }
+                }).get(5, TimeUnit.SECONDS);
+        try {
+            int peers = registry.size();
+            ws.sendText("{\"id\":\"1\",\"op\":\"createPeer\",\"params\":" + declaring("acme.one") + "}", true)
+                    .get(5, TimeUnit.SECONDS);
+            JsonNode refusal = replies.poll(10, TimeUnit.SECONDS);
+            assertThat(refusal.at("/error/status").asInt()).as(refusal.toString()).isEqualTo(400);
+            assertThat(refusal.at("/error/name").asString()).isEqualTo("InvalidAccessError");
+            assertThat(refusal.at("/error/detail").asString()).contains("not allowed for owner globex");
+            assertThat(registry.size()).isEqualTo(peers);
+            ws.sendText("{\"id\":\"2\",\"op\":\"createPeer\",\"params\":" + declaring("globex.ws") + "}", true)
+                    .get(5, TimeUnit.SECONDS);
+            JsonNode created = replies.poll(10, TimeUnit.SECONDS);
+            String id = created.at("/result/id").asString();
+            assertThat(id).as(created.toString()).isNotEmpty();
+            assertThat(registry.find(id).owner()).isEqualTo("globex");
+        } finally {
+            ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").get(5, TimeUnit.SECONDS);
+        }
+    }
 }
