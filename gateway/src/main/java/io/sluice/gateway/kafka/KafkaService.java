@@ -59,7 +59,7 @@ public final class KafkaService implements AutoCloseable {
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile Admin admin;
     private volatile boolean closed;
-    private volatile String lastError = "not tried yet";
+    private volatile String lastError = "no answer yet";
     private volatile long attempts;
     private final Set<String> knownTopics = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Topics created for declarations, per owner ("" for callers without one); guarded by itself. */
