@@ -72,7 +72,7 @@ public class ChannelsController {
             throw new LimitExceededException("this peer has " + open + " data channels, its limit", 429);
         }
         CreateChannel b = body == null ? new CreateChannel("", null, null, null, null, null, null, null) : body;
-        var own = bridges.resolveForChannel(b.bridges());
+        var own = bridges.resolveForChannel(b.bridges(), peer.owner());
         String cid = peer.createDataChannel(b.label() == null ? "" : b.label(), new RTCDataChannelInit(b.ordered(),
                 b.maxPacketLifeTime(), b.maxRetransmits(), b.protocol(), b.negotiated(), b.id()), own);
         return ResponseEntity.created(URI.create("/v1/peers/" + id + "/channels/" + cid))

@@ -193,7 +193,7 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                 RTCConfiguration cfg = body.configuration() == null ? RTCConfiguration.defaults()
                         : body.configuration().toRtc();
                 PeersController.checkLimits(body.limits());
-                var bindings = bridges.resolve(body.bridges());
+                var bindings = bridges.resolve(body.bridges(), s.owner);
                 ManagedPeer peer = registry.create(cfg, body.metadata(), s.owner);
                 PeersController.applyLimits(peer, body.limits());
                 peer.bridges(bindings);
@@ -249,7 +249,7 @@ public class PeerSocketHandler extends TextWebSocketHandler {
                 return done(Map.of());
             case "createDataChannel": {
                 ChannelsController.CreateChannel b = json.treeToValue(p, ChannelsController.CreateChannel.class);
-                var own = bridges.resolveForChannel(b.bridges());
+                var own = bridges.resolveForChannel(b.bridges(), peer.owner());
                 String cid = peer.createDataChannel(b.label() == null ? "" : b.label(), new RTCDataChannelInit(
                         b.ordered(), b.maxPacketLifeTime(), b.maxRetransmits(), b.protocol(), b.negotiated(), b.id()),
                         own);

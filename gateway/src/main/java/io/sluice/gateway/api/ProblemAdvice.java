@@ -21,6 +21,9 @@ public class ProblemAdvice {
 
     /** HTTP status of each W3C error. */
     static HttpStatus status(WebRtcException e) {
+        if (e instanceof io.sluice.gateway.bridge.UnavailableError) {
+            return HttpStatus.SERVICE_UNAVAILABLE;
+        }
         switch (e.name()) {
             case "InvalidStateError":
             case "InvalidModificationError":

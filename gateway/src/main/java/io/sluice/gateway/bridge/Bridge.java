@@ -18,6 +18,21 @@ public interface Bridge {
     default void validate(java.util.Map<String, String> options) {
     }
 
+    /**
+     * {@link #validate(java.util.Map)} for a declaration made by {@code owner} (the API key's owner;
+     * null without keys): may look at the target (no change there) and at who is asking.
+     */
+    default void validate(java.util.Map<String, String> options, String owner) {
+        validate(options);
+    }
+
+    /**
+     * Once every declaration of a request passed {@link #validate(java.util.Map, String)}: makes what
+     * this one needs exist at the target (a Kafka topic); throws like validate, before any peer changes.
+     */
+    default void prepare(java.util.Map<String, String> options, String owner) {
+    }
+
     /** Whether the bridge can carry a peer's events ({@code events: true} in a declaration). */
     default boolean carriesEvents() {
         return false;

@@ -49,7 +49,13 @@ public class Bridges {
         }
     }
 
+    /** {@link #resolve(List, String)} for the caller of the current request. */
     public List<BridgeBinding> resolve(List<Declaration> declarations) {
+        return resolve(declarations, io.sluice.gateway.security.Caller.currentOwner());
+    }
+
+    /** Checks the declarations {@code owner} (null without keys) makes, then prepares their targets. */
+    public List<BridgeBinding> resolve(List<Declaration> declarations, String owner) {
         if (declarations == null || declarations.isEmpty()) {
             return List.of();
         }
@@ -88,8 +94,11 @@ public class Bridges {
             if (d.batch() != null) {
                 options.put("batch", d.batch().toString());
             }
-            b.validate(options);
+            b.validate(options, owner);
             out.add(new BridgeBinding(p, b, Map.copyOf(options), events));
+        }
+        for (BridgeBinding b : out) {
+            b.bridge().prepare(b.options(), owner);
         }
         return out;
     }
@@ -99,6 +108,11 @@ public class Bridges {
      * label ({@code channels} must be absent) and cannot carry events (those are the peer's).
      */
     public List<BridgeBinding> resolveForChannel(List<Declaration> declarations) {
+        return resolveForChannel(declarations, io.sluice.gateway.security.Caller.currentOwner());
+    }
+
+    /** {@link #resolveForChannel(List)} for a channel of a peer of {@code owner}. */
+    public List<BridgeBinding> resolveForChannel(List<Declaration> declarations, String owner) {
         if (declarations == null || declarations.isEmpty()) {
             return List.of();
         }
@@ -110,7 +124,7 @@ public class Bridges {
             }
             all.add(d == null ? null : new Declaration(".*", d.target(), d.url(), d.topic(), null, d.batch()));
         }
-        return resolve(all);
+        return resolve(all, owner);
     }
 
     public java.util.Set<String> names() {

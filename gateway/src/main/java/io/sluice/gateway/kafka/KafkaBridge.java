@@ -7,13 +7,11 @@ import io.sluice.gateway.bridge.CloudEvents;
 import io.sluice.gateway.peers.ManagedPeer;
 import io.sluice.gateway.peers.PeerEvent;
 import io.sluice.peer.api.RTCDataChannel;
-import io.sluice.peer.api.error.SyntaxError;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import tools.jackson.databind.ObjectMapper;
@@ -30,8 +28,6 @@ import tools.jackson.databind.ObjectMapper;
  * {@code delivery-timeout} is reported as a {@code deadletter} event with its payload.
  */
 public final class KafkaBridge implements Bridge {
-
-    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
 
     private static final byte[] TEXT = "text".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] BINARY = "binary".getBytes(StandardCharsets.US_ASCII);
@@ -70,15 +66,26 @@ public final class KafkaBridge implements Bridge {
         return "kafka";
     }
 
+    /**
+     * Refused while the bridge is not in service (503); a {@code topic} must be a valid name the
+     * owner may use ({@link TopicPolicy}); checked without asking Kafka.
+     */
     @Override
-    public void validate(Map<String, String> options) {
+    public void validate(Map<String, String> options, String owner) {
         Bridge.onlyOptions(name(), options, "topic");
+        kafka.requireInService();
         String topic = options.get("topic");
-        if (topic != null && !TOPIC.matcher(topic).matches()) {
-            throw new SyntaxError("not a Kafka topic name (1-249 of A-Z a-z 0-9 . _ -): " + topic);
-        }
         if (topic != null) {
-            kafka.ensureTopic(topic);
+            kafka.checkTopic(topic, owner);
+        }
+    }
+
+    /** The declared topic exists, or is created within the caps when the gateway creates declared topics. */
+    @Override
+    public void prepare(Map<String, String> options, String owner) {
+        String topic = options.get("topic");
+        if (topic != null) {
+            kafka.ensureTopic(topic, owner);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.sluice.gateway.kafka;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -23,8 +24,15 @@ import org.springframework.util.unit.DataSize;
  * @param inboundHeldPerPartition inbound records held (waiting for their channel) per partition
  *     before the partition's consumption is paused
  * @param inboundHeldBytesPerPartition the same bound in payload bytes
- * @param inboundWaitForChannel how long an inbound record waits for its channel to exist and open
- *     before it goes to the dead-letter topic
+ * @param inboundHeldPerChannel inbound records one channel may have waiting; further records for it go
+ *     to the dead-letter topic at once, so one channel never fills its partition's allowance
+ * @param inboundHeldBytesPerChannel the same bound in payload bytes
+ * @param inboundWaitForChannel how long an inbound record waits for its channel to exist, open and
+ *     drain below {@code inbound-buffered-amount} before it goes to the dead-letter topic
+ * @param connectRetryMax the longest pause between attempts to reach the cluster while the bridge
+ *     is not yet in service (attempts start 0.5 s apart and double)
+ * @param connectWaitAtStart how long the gateway's start waits for an external cluster to answer
+ *     before it serves with the Kafka bridge out of service
  */
 @ConfigurationProperties("sluice.bridges.kafka")
 public record KafkaBridgeProperties(@DefaultValue("true") boolean enabled,
@@ -38,7 +46,11 @@ public record KafkaBridgeProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("1MB") DataSize inboundBufferedAmount,
         @DefaultValue("1000") int inboundHeldPerPartition,
         @DefaultValue("8MB") DataSize inboundHeldBytesPerPartition,
-        @DefaultValue("30s") Duration inboundWaitForChannel) {
+        @DefaultValue("100") int inboundHeldPerChannel,
+        @DefaultValue("1MB") DataSize inboundHeldBytesPerChannel,
+        @DefaultValue("30s") Duration inboundWaitForChannel,
+        @DefaultValue("30s") Duration connectRetryMax,
+        @DefaultValue("5s") Duration connectWaitAtStart) {
 
     /**
      * @param dataDir the broker's log directory; empty: {@code sluice-kafka} under the temporary directory
@@ -56,11 +68,23 @@ public record KafkaBridgeProperties(@DefaultValue("true") boolean enabled,
      * @param inboundPrefix this instance's inbound topic is the prefix + the instance id
      * @param partitions partitions of the topics the gateway creates
      * @param replicationFactor of the topics the gateway creates (-1: the broker's default)
-     * @param create whether the gateway creates missing topics at start
+     * @param create whether the gateway creates its own topics (above) when missing
+     * @param allowed the topics a bridge declaration may name: glob patterns ({@code *} any run of
+     *     characters, {@code ?} one), where {@code {owner}} stands for the declaring API key's owner
+     *     (a pattern with it matches nothing for a caller without an owner). The gateway's own topics
+     *     (events, dead letters, every inbound topic) and Kafka's internal {@code __*} topics are never
+     *     allowed; the messages topic always is.
+     * @param createDeclared whether the gateway creates a missing topic a declaration names; off, the
+     *     topic must exist (the operator provisions it, with its partitions, retention and ACLs)
+     * @param maxCreatedPerOwner with {@code create-declared}: topics one owner's declarations may have
+     *     this instance create
+     * @param maxCreated with {@code create-declared}: topics this instance creates for declarations in all
      */
     public record Topics(@DefaultValue("sluice.messages") String messages, @DefaultValue("sluice.events") String events,
             @DefaultValue("sluice.deadletter") String deadLetter,
             @DefaultValue("sluice.inbound.") String inboundPrefix, @DefaultValue("6") int partitions,
-            @DefaultValue("-1") short replicationFactor, @DefaultValue("true") boolean create) {
+            @DefaultValue("-1") short replicationFactor, @DefaultValue("true") boolean create,
+            @DefaultValue("{owner}.*") List<String> allowed, @DefaultValue("false") boolean createDeclared,
+            @DefaultValue("10") int maxCreatedPerOwner, @DefaultValue("100") int maxCreated) {
     }
 }

@@ -39,10 +39,15 @@ import org.slf4j.LoggerFactory;
  * A record's offset is committed only once the channel accepted the message (or it went to the
  * dead-letter topic). A channel that is not open yet, or whose bufferedAmount is above
  * {@code inbound-buffered-amount}, holds its records (in order) while other channels' records of the
- * same partition go on; once {@code inbound-held-per-partition} records are held, that partition's
- * consumption pauses. Records for peers this instance does not hold, for closed channels, that the
- * channel refuses, or that waited longer than {@code inbound-wait-for-channel} for a channel that
- * never opened, go to the dead-letter topic with the reason; nothing is skipped silently.
+ * same partition go on, each for at most {@code inbound-wait-for-channel}, and at most
+ * {@code inbound-held-per-channel} records ({@code inbound-held-bytes-per-channel} bytes): further
+ * records for it are dead-lettered at once. So one channel whose remote stopped reading never pauses
+ * the partition it shares with others; only when its channels together hold
+ * {@code inbound-held-per-partition} records does that partition's consumption pause, for at most
+ * the wait. Records for peers this instance does not hold, for closed channels, that the channel
+ * refuses, beyond their channel's allowance, or that waited longer than
+ * {@code inbound-wait-for-channel}, go to the dead-letter topic with the reason; nothing is skipped
+ * silently.
  */
 public final class KafkaInbound implements AutoCloseable {
 
@@ -50,7 +55,7 @@ public final class KafkaInbound implements AutoCloseable {
 
     private final KafkaService kafka;
     private final PeerRegistry registry;
-    private final KafkaConsumer<String, byte[]> consumer;
+    private volatile KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private final Map<TopicPartition, Held> held = new HashMap<>();
     private final Counter delivered;
@@ -75,20 +80,49 @@ public final class KafkaInbound implements AutoCloseable {
         /** Peer and channel, read from the headers once: a waiting record is looked at every poll. */
         final Route route;
         final long firstTried = System.nanoTime();
-        boolean done;
 
-        Item(ConsumerRecord<String, byte[]> record) {
+        Item(ConsumerRecord<String, byte[]> record, Route route) {
             this.record = record;
-            this.route = route(record);
+            this.route = route;
         }
     }
 
-    /** One partition's records not yet accepted, in offset order. */
+    /** What one channel (route) of a partition has waiting. */
+    private static final class Backlog {
+        int records;
+        long bytes;
+    }
+
+    /**
+     * One partition's records not yet accepted, in offset order. Records accepted or dead-lettered
+     * leave at once, whatever waits before them; the commit point is the first record still waiting
+     * (or the end of what was consumed).
+     */
     private static final class Held {
         final ArrayDeque<Item> items = new ArrayDeque<>();
+        final Map<Route, Backlog> perRoute = new HashMap<>();
         long bytes;
+        long consumedUpTo = -1;
         long committed = -1;
         boolean paused;
+
+        void add(Item it) {
+            items.add(it);
+            bytes += size(it.record);
+            Backlog b = perRoute.computeIfAbsent(it.route, k -> new Backlog());
+            b.records++;
+            b.bytes += size(it.record);
+        }
+
+        void removed(Item it) {
+            bytes -= size(it.record);
+            Backlog b = perRoute.get(it.route);
+            if (--b.records == 0) {
+                perRoute.remove(it.route);
+            } else {
+                b.bytes -= size(it.record);
+            }
+        }
     }
 
     public KafkaInbound(KafkaService kafka, PeerRegistry registry, MeterRegistry meters) {
@@ -101,15 +135,6 @@ public final class KafkaInbound implements AutoCloseable {
                 .register(meters);
         this.failures = Counter.builder("sluice.bridge.kafka.inbound.failures")
                 .description("Inbound polls that failed (retried after 1 s)").register(meters);
-        Map<String, Object> p = kafka.clientConfig();
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-gateway." + kafka.instanceId());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        // What the consumer itself buffers ahead of us stays small too.
-        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-" + kafka.instanceId() + "-inbound");
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         meters.gauge("sluice.bridge.kafka.inbound.held", held, h -> {
             synchronized (h) {
                 return h.values().stream().mapToInt(x -> x.items.size()).sum();
@@ -130,7 +155,33 @@ public final class KafkaInbound implements AutoCloseable {
         thread.start();
     }
 
+    /** Once the bridge is in service (the cluster answered): a consumer may need its address resolved. */
+    private KafkaConsumer<String, byte[]> newConsumer() {
+        Map<String, Object> p = kafka.clientConfig();
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "sluice-gateway." + kafka.instanceId());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
+        // What the consumer itself buffers ahead of us stays small too.
+        p.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, 16 * 1024 * 1024);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "sluice-" + kafka.instanceId() + "-inbound");
+        return new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
     private void run() {
+        while (running && !kafka.inService()) {
+            try {
+                kafka.ready().get(1, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                // not yet
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+        if (!running) {
+            return;
+        }
+        consumer = newConsumer();
         try {
             List<TopicPartition> parts = partitions();
             consumer.assign(parts);
@@ -177,8 +228,14 @@ public final class KafkaInbound implements AutoCloseable {
         synchronized (held) {
             for (ConsumerRecord<String, byte[]> r : records) {
                 Held h = held.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Held());
-                h.items.add(new Item(r));
-                h.bytes += size(r);
+                h.consumedUpTo = r.offset() + 1;
+                Item it = new Item(r, route(r));
+                String full = backlogFull(h.perRoute.get(it.route), size(r));
+                if (full != null) {
+                    deadLetter(r, full);
+                } else {
+                    h.add(it);
+                }
             }
             Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
             for (var e : held.entrySet()) {
@@ -211,37 +268,55 @@ public final class KafkaInbound implements AutoCloseable {
     }
 
     /**
+     * Why a channel that already has {@code backlog} waiting takes no further record of
+     * {@code size} bytes (it goes to the dead-letter topic at once), or null when it does: a
+     * channel holds at most {@code inbound-held-per-channel} records and
+     * {@code inbound-held-bytes-per-channel} bytes, so one that does not drain never fills its
+     * partition's allowance and pauses the peers it shares the partition with.
+     */
+    private String backlogFull(Backlog backlog, long size) {
+        if (backlog == null) {
+            return null;
+        }
+        KafkaBridgeProperties p = kafka.properties();
+        if (backlog.records >= p.inboundHeldPerChannel()) {
+            return "its channel already has " + backlog.records + " records waiting (inbound-held-per-channel "
+                    + p.inboundHeldPerChannel() + ")";
+        }
+        if (backlog.bytes + size > p.inboundHeldBytesPerChannel().toBytes()) {
+            return "its channel already has " + backlog.bytes + " bytes waiting (inbound-held-bytes-per-channel "
+                    + p.inboundHeldBytesPerChannel().toBytes() + " bytes)";
+        }
+        return null;
+    }
+
+    /**
      * Tries every held record of the partition in order; a channel that holds one record holds its
      * later ones too (order per channel). Commits up to the first record still held.
      */
     private void process(TopicPartition tp, Held h, Map<TopicPartition, OffsetAndMetadata> commits) {
         Set<Route> blocked = new HashSet<>();
-        for (Item it : h.items) {
-            if (it.done) {
-                continue;
-            }
+        for (var i = h.items.iterator(); i.hasNext();) {
+            Item it = i.next();
             if (blocked.contains(it.route)) {
                 continue;
             }
             Attempt a = attempt(it);
             switch (a.outcome()) {
                 case DELIVERED -> {
-                    it.done = true;
+                    i.remove();
+                    h.removed(it);
                     delivered.increment();
                 }
                 case FAILED -> {
-                    it.done = true;
+                    i.remove();
+                    h.removed(it);
                     deadLetter(it.record, a.reason());
                 }
                 case HOLD -> blocked.add(it.route);
             }
         }
-        long next = -1;
-        while (!h.items.isEmpty() && h.items.peekFirst().done) {
-            ConsumerRecord<String, byte[]> r = h.items.pollFirst().record;
-            h.bytes -= size(r);
-            next = r.offset() + 1;
-        }
+        long next = h.items.isEmpty() ? h.consumedUpTo : h.items.peekFirst().record.offset();
         if (next > h.committed) {
             h.committed = next;
             commits.put(tp, new OffsetAndMetadata(next));
@@ -301,13 +376,18 @@ public final class KafkaInbound implements AutoCloseable {
                 return Attempt.failed("peer " + peerId + " is closed");
             }
             return expired ? Attempt.failed("channel " + (cid != null ? cid : "labelled '" + label + "'")
-                    + " did not open within " + kafka.properties().inboundWaitForChannel()) : Attempt.WAIT;
+                    + " did not open within " + seconds(kafka.properties().inboundWaitForChannel())) : Attempt.WAIT;
         }
         if (ch.readyState() != RTCDataChannelState.OPEN) {
             return Attempt.failed("channel " + (cid != null ? cid : label) + " is " + ch.readyState().spec());
         }
-        if (ch.bufferedAmount() > kafka.properties().inboundBufferedAmount().toBytes()) {
-            return Attempt.WAIT;
+        long mark = kafka.properties().inboundBufferedAmount().toBytes();
+        long buffered = ch.bufferedAmount();
+        if (buffered > mark) {
+            return expired ? Attempt.failed("channel " + (cid != null ? cid : "labelled '" + label + "'")
+                    + " stayed above inbound-buffered-amount (bufferedAmount " + buffered + " > " + mark
+                    + " bytes) for " + seconds(kafka.properties().inboundWaitForChannel()) + ": its remote is not reading")
+                    : Attempt.WAIT;
         }
         try {
             if ("text".equals(SluiceHeaders.get(r.headers(), SluiceHeaders.TYPE))) {
@@ -320,6 +400,10 @@ public final class KafkaInbound implements AutoCloseable {
         }
         peer.sent(r.value() == null ? 0 : r.value().length);
         return Attempt.OK;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     /** The open (or opening) channel with this label that was made first. */
@@ -370,7 +454,10 @@ public final class KafkaInbound implements AutoCloseable {
     @Override
     public void close() {
         running = false;
-        consumer.wakeup();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

@@ -136,6 +136,8 @@ public final class KafkaBridgeBenchmark {
                     "--sluice.ice.loopback=true", "--sluice.ice.addresses=127.0.0.1", "--sluice.limits.requests-per-second=0",
                     "--sluice.timeouts.drain=1s", "--sluice.bridges.kafka.enabled=true",
                     "--sluice.bridges.kafka.bootstrap-servers=" + bootstrap, "--sluice.bridges.kafka.instance-id=bench",
+                    "--sluice.bridges.kafka.topics.allowed=bench-*", "--sluice.bridges.kafka.topics.create-declared=true",
+                    "--sluice.bridges.kafka.topics.max-created-per-owner=10000", "--sluice.bridges.kafka.topics.max-created=10000",
                     "--logging.level.root=WARN", "--logging.level.io.sluice=WARN"));
             if (BATCH_SIZE != null) {
                 gateway.add("--sluice.bridges.kafka.client.batch.size=" + BATCH_SIZE);

@@ -18,6 +18,13 @@ final class KafkaScenarios {
     private KafkaScenarios() {
     }
 
+    /** The embedded broker of a test's gateway keeps its log in a new temporary directory. */
+    static void embeddedDataDir(org.springframework.test.context.DynamicPropertyRegistry registry, String prefix)
+            throws java.io.IOException {
+        String dir = java.nio.file.Files.createTempDirectory(prefix).toString();
+        registry.add("sluice.bridges.kafka.embedded.data-dir", () -> dir);
+    }
+
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
