@@ -46,6 +46,8 @@ public final class EventFanout implements AutoCloseable {
     private final AtomicLong lastArrival = new AtomicLong(System.nanoTime());
     /** Flood messages the remote had sent. */
     public final AtomicLong floodSent = new AtomicLong();
+    /** Pings the remotes sent since the last take. */
+    private final AtomicLong pingsSent = new AtomicLong();
 
     public EventFanout(int port, int pingPeers) throws Exception {
         this(port, pingPeers, 50);
@@ -128,6 +130,7 @@ public final class EventFanout implements AutoCloseable {
         threads.add(loop("pings", () -> {
             for (RemotePeer p : pings) {
                 p.channel("ping").send("ping:" + System.nanoTime());
+                pingsSent.incrementAndGet();
             }
             sleep(pingEveryMillis);
         }));
@@ -156,6 +159,11 @@ public final class EventFanout implements AutoCloseable {
     public long[] takeFigures() {
         lateNanos.clear();
         return new long[] {received.getAndSet(0), maxLateNanos.getAndSet(0) / 1_000_000};
+    }
+
+    /** Pings sent since the last take; resets. */
+    public long takePingsSent() {
+        return pingsSent.getAndSet(0);
     }
 
     /** How late each ping event arrived since the last take (ms, sorted); resets the figures. */
