@@ -210,9 +210,9 @@ final class SocketOutbox {
         });
     }
 
-    /** A pool of daemon threads for sends that continue and for closes (grows with demand, idles out). */
+    /** A pool of daemon threads for sends that continue and for closes (grows with demand, retires after 5 s idle). */
     static java.util.concurrent.ExecutorService executor(String name) {
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(256, 256, 30,
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(256, 256, 5,
                 java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
                     Thread t = new Thread(r, name);
                     t.setDaemon(true);
