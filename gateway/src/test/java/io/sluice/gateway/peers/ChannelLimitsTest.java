@@ -153,6 +153,10 @@ class ChannelLimitsTest {
             String newest = list.get(list.size() - 1).get("channelId").asString();
             rest("GET", "/v1/peers/" + remote.peerId + "/channels/" + newest, null, 200);
             rest("GET", "/v1/peers/" + remote.peerId + "/channels/dc2", null, 404);
+            // The peer connection underneath keeps none of them either (its data-channel stats).
+            long known = peer.pc().getStats().get(5, java.util.concurrent.TimeUnit.SECONDS).asMap().values().stream()
+                    .filter(m -> "data-channel".equals(m.get("type"))).count();
+            assertThat(known).isEqualTo(1);
         }
     }
 }
