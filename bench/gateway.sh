@@ -3,6 +3,7 @@
 #   bench/gateway.sh RestLoadBenchmark [requestsPerClient]   (root and Chromium: see peer-core's interop README)
 #   bench/gateway.sh KafkaBridgeBenchmark [messagesFor100B] [messagesFor16KiB] [runs]   (docs/kafka-benchmark.md)
 #   bench/gateway.sh ChromiumEchoBenchmark [megabytes] [runs] [connections] [mdns|nomdns]   (Chromium echo: gateway vs Chromium)
+#   bench/gateway.sh EventFanoutBenchmark [seconds] [pingPeers] [pingEveryMillis]   (slow event subscribers, docs/gateway-api.md)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?benchmark class name, e.g. RestLoadBenchmark}; shift

@@ -6,7 +6,6 @@ import io.sluice.gateway.peers.ManagedPeer;
 import io.sluice.gateway.peers.PeerRegistry;
 import io.sluice.peer.api.RTCDataChannel;
 import io.sluice.peer.api.RTCDataChannelInit;
-import io.sluice.peer.api.RTCDataChannelState;
 import io.sluice.peer.api.RTCSctpTransport;
 import io.sluice.peer.api.error.TypeError;
 import java.net.URI;
@@ -62,15 +61,6 @@ public class ChannelsController {
     public ResponseEntity<Map<String, Object>> createDataChannel(@PathVariable String id,
             @RequestBody(required = false) CreateChannel body) {
         ManagedPeer peer = registry.get(id, Owner.current());
-        long open = peer.channels().values().stream().filter(c -> c.readyState() != RTCDataChannelState.CLOSED)
-                .count();
-        int limit = properties.limits().maxChannelsPerPeer();
-        if (peer.maxChannels() != null) {
-            limit = Math.min(limit, peer.maxChannels());
-        }
-        if (open >= limit) {
-            throw new LimitExceededException("this peer has " + open + " data channels, its limit", 429);
-        }
         CreateChannel b = body == null ? new CreateChannel("", null, null, null, null, null, null, null) : body;
         var own = bridges.resolveForChannel(b.bridges(), peer.owner());
         String cid = peer.createDataChannel(b.label() == null ? "" : b.label(), new RTCDataChannelInit(b.ordered(),

@@ -9,8 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.http.MediaType;
@@ -24,25 +22,30 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
  * Every event of a peer as a Server-Sent Events stream. Each event's SSE id is its sequence number:
  * a client that reconnects with {@code Last-Event-ID} gets what it missed, as long as the peer still
  * holds it (the last {@value io.sluice.gateway.peers.PeerEvents#KEPT}). A subscriber too slow to keep
- * up is not fed without bound: its stream ends with an {@code overflow} event and it reconnects.
+ * up is not fed without bound: past {@link #SUBSCRIBER_QUEUE_BYTES} queued its stream ends with an
+ * {@code overflow} event and it reconnects.
  */
 @RestController
 public class EventStreamController implements DisposableBean, org.springframework.context.SmartLifecycle {
 
-    /** Events queued for one subscriber before its stream is ended as too slow. */
-    static final int SUBSCRIBER_QUEUE = 10_000;
+    /**
+     * Bytes (characters of event data) queued for one subscriber before its stream is ended as too
+     * slow: more than a peer's whole replay log, so that resuming from the start fits.
+     */
+    static final long SUBSCRIBER_QUEUE_BYTES = SocketOutbox.MAX_QUEUED_BYTES;
 
     private final PeerRegistry registry;
     private final java.util.Map<SseEmitter, Pump> open = new java.util.concurrent.ConcurrentHashMap<>();
-    private final ExecutorService senders = new ThreadPoolExecutor(0, 64, 30, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "sluice-sse");
-                t.setDaemon(true);
-                return t;
-            });
+    /**
+     * Each stream's sends run here, one at a time per stream: a stream whose client stopped reading
+     * holds one thread (until the server's write timeout), never the others' nor a peer's loop.
+     */
+    private final ExecutorService senders = SocketOutbox.executor("sluice-sse");
+    private final io.micrometer.core.instrument.Counter slowDropped;
 
-    public EventStreamController(PeerRegistry registry) {
+    public EventStreamController(PeerRegistry registry, io.micrometer.core.instrument.MeterRegistry meters) {
         this.registry = registry;
+        this.slowDropped = SocketOutbox.droppedCounter(meters, "sse");
     }
 
     @GetMapping(path = "/v1/peers/{id}/events", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
@@ -58,12 +61,14 @@ public class EventStreamController implements DisposableBean, org.springframewor
             }
         }
         SseEmitter emitter = new SseEmitter(0L);
-        Pump pump = new Pump(emitter, senders);
+        Pump pump = new Pump(emitter, senders, SUBSCRIBER_QUEUE_BYTES, slowDropped);
         Runnable unsubscribe = peer.events().subscribe(after, pump::offer);
+        pump.onOverflow(unsubscribe);
         open.put(emitter, pump);
         Runnable end = () -> {
             unsubscribe.run();
             open.remove(emitter);
+            queuedMax.accumulate(pump.highWater());
         };
         emitter.onCompletion(end);
         emitter.onTimeout(end);
@@ -71,42 +76,104 @@ public class EventStreamController implements DisposableBean, org.springframewor
         return emitter;
     }
 
-    /** Feeds one emitter from a bounded queue, one send at a time, off the peer's loop. */
+    private final java.util.concurrent.atomic.LongAccumulator queuedMax =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+    /** The most bytes any stream has had queued, open or ended (for tests and diagnostics). */
+    long queuedHighWater() {
+        return Math.max(queuedMax.get(), open.values().stream().mapToLong(Pump::highWater).max().orElse(0));
+    }
+
+    /**
+     * Feeds one emitter from a queue bounded in bytes, one send at a time, off the peer's loop
+     * ({@link #offer} never blocks). Past the bound the queue is discarded, the peer stops feeding
+     * this stream at once, and the stream ends with an {@code overflow} event whose id is the last
+     * event sent (the client resumes with it as {@code Last-Event-ID}).
+     */
     static final class Pump {
         private final SseEmitter emitter;
         private final Executor executor;
+        private final long limit;
+        private final io.micrometer.core.instrument.Counter dropped;
         private final ArrayDeque<PeerEvent> queue = new ArrayDeque<>();
+        private long queuedBytes;
+        private long highWater;
+        private long lastSent;
         private boolean running;
         private boolean done;
+        private boolean overflowed;
+        private Runnable unsubscribe;
 
-        Pump(SseEmitter emitter, Executor executor) {
+        Pump(SseEmitter emitter, Executor executor, long limit, io.micrometer.core.instrument.Counter dropped) {
             this.emitter = emitter;
             this.executor = executor;
+            this.limit = limit;
+            this.dropped = dropped;
+        }
+
+        /** What stops the peer feeding this stream, run when it overflows. */
+        void onOverflow(Runnable r) {
+            boolean now;
+            synchronized (this) {
+                unsubscribe = r;
+                now = overflowed;
+            }
+            if (now) {
+                r.run();
+            }
         }
 
         void offer(PeerEvent e) {
+            Runnable stop = null;
             synchronized (this) {
                 if (done) {
                     return;
                 }
-                if (queue.size() >= SUBSCRIBER_QUEUE) {
+                long size = weight(e);
+                if (queuedBytes > 0 && queuedBytes + size > limit) {
                     queue.clear();
+                    queuedBytes = 0;
                     done = true;
-                    PeerEvent overflow = new PeerEvent(e.seq() - 1, e.peerId(), "overflow", e.timestamp(),
-                            Map.of("reason", "subscriber too slow; reconnect with Last-Event-ID"));
-                    queue.add(overflow);
+                    overflowed = true;
+                    stop = unsubscribe;
+                    dropped.increment();
+                    queue.add(new PeerEvent(lastSent, e.peerId(), "overflow", System.currentTimeMillis(),
+                            Map.of("reason", "subscriber too slow (more than " + limit
+                                    + " bytes queued); reconnect with Last-Event-ID " + lastSent)));
                 } else {
                     queue.add(e);
+                    queuedBytes += size;
+                    highWater = Math.max(highWater, queuedBytes);
                     if ("closed".equals(e.type())) {
                         done = true;
                     }
                 }
                 if (running) {
+                    if (stop != null) {
+                        stop.run();
+                    }
                     return;
                 }
                 running = true;
             }
+            if (stop != null) {
+                stop.run();
+            }
             executor.execute(this::drain);
+        }
+
+        /** Roughly the bytes an event takes on the wire: its string values and a fixed overhead. */
+        private static long weight(PeerEvent e) {
+            long w = 128;
+            for (Object v : e.data().values()) {
+                w += v instanceof String str ? str.length() : 16;
+            }
+            return w;
+        }
+
+        /** The most bytes this stream ever had queued. */
+        synchronized long highWater() {
+            return highWater;
         }
 
         private final java.util.concurrent.CompletableFuture<Void> completed = new java.util.concurrent.CompletableFuture<>();
@@ -140,6 +207,9 @@ public class EventStreamController implements DisposableBean, org.springframewor
                 boolean last;
                 synchronized (this) {
                     e = queue.poll();
+                    if (e != null && !"overflow".equals(e.type())) {
+                        queuedBytes -= weight(e);
+                    }
                     if (e == null) {
                         running = false;
                         if (!done) {
@@ -163,6 +233,9 @@ public class EventStreamController implements DisposableBean, org.springframewor
                     body.putAll(e.data());
                     emitter.send(SseEmitter.event().id(Long.toString(e.seq())).name(e.type())
                             .data(body, MediaType.APPLICATION_JSON));
+                    synchronized (this) {
+                        lastSent = Math.max(lastSent, e.seq());
+                    }
                     if (last) {
                         complete();
                     }

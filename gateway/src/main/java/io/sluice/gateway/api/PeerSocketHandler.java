@@ -16,8 +16,10 @@ import io.sluice.peer.api.error.RTCError;
 import io.sluice.peer.api.error.TypeError;
 import io.sluice.peer.api.error.WebRtcException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,7 +30,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -46,11 +47,13 @@ import tools.jackson.databind.ObjectMapper;
  * Operations carry the REST operationIds (createPeer, getPeer, close, createOffer, createAnswer,
  * setLocalDescription, setRemoteDescription, addIceCandidate, restartIce, createDataChannel,
  * send, closeDataChannel) plus subscribe/unsubscribe; createPeer subscribes the socket to the
- * new peer's events. A socket that cannot keep up (1 MiB queued, or 10 s blocked) is closed;
- * the client reconnects and subscribes with the last sequence number it saw.
+ * new peer's events. Nothing is sent from a peer's event loop: messages go through the socket's
+ * {@link SocketOutbox}, bounded in bytes. A socket that cannot keep up (4 MiB queued, or one send
+ * taking 10 s) is told with an {@code overflow} event per subscribed peer and closed with 1013; the
+ * client reconnects and subscribes with the last sequence number it saw.
  */
 @Component
-public class PeerSocketHandler extends TextWebSocketHandler {
+public class PeerSocketHandler extends TextWebSocketHandler implements org.springframework.beans.factory.DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(PeerSocketHandler.class);
 
@@ -60,37 +63,65 @@ public class PeerSocketHandler extends TextWebSocketHandler {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
     private final io.sluice.gateway.bridge.Bridges bridges;
+    /** Continues sends as the container completes them, and closes sockets: never a peer's loop. */
+    private final java.util.concurrent.ExecutorService senders = SocketOutbox.executor("sluice-ws");
+    private final io.micrometer.core.instrument.Counter slowDropped;
 
     public PeerSocketHandler(PeerRegistry registry, ObjectMapper json, SluiceProperties properties,
-            io.sluice.gateway.bridge.Bridges bridges) {
+            io.sluice.gateway.bridge.Bridges bridges, io.micrometer.core.instrument.MeterRegistry meterRegistry) {
         this.bridges = bridges;
+        this.slowDropped = SocketOutbox.droppedCounter(meterRegistry, "websocket");
         this.registry = registry;
         this.json = json;
         this.properties = properties;
     }
 
-    /** One socket: its sender and its subscriptions. */
+    /** One socket: its outbox and its subscriptions. */
     private final class Session {
         final WebSocketSession socket;
         final String owner;
         final Map<String, Runnable> subscriptions = new ConcurrentHashMap<>();
+        final SocketOutbox outbox;
 
         Session(WebSocketSession raw) {
-            this.socket = new ConcurrentWebSocketSessionDecorator(raw, 10_000, 1024 * 1024);
+            this.socket = raw;
             this.owner = Caller.ownerOf(raw.getPrincipal());
+            this.outbox = new SocketOutbox(raw, senders, SocketOutbox.MAX_QUEUED_BYTES, this::dropped);
         }
 
         void send(Map<String, Object> message) {
+            send(message, null, 0);
+        }
+
+        private void send(Map<String, Object> message, String peerId, long seq) {
+            String text;
             try {
-                socket.sendMessage(new TextMessage(json.writeValueAsString(message)));
-            } catch (IOException | RuntimeException e) {
-                log.debug("socket {}: send failed ({}), closing", socket.getId(), e.toString());
-                try {
-                    socket.close(CloseStatus.SESSION_NOT_RELIABLE);
-                } catch (IOException ignored) {
-                    // closing anyway
-                }
+                text = json.writeValueAsString(message);
+            } catch (RuntimeException e) {
+                log.warn("socket {}: a message could not be written as JSON", socket.getId(), e);
+                return;
             }
+            outbox.send(new SocketOutbox.Outgoing(text, peerId, seq));
+        }
+
+        /** The outbox overflowed: the socket stops being fed; one overflow notice per subscribed peer. */
+        private List<String> dropped(Map<String, Long> lastSent) {
+            List<String> notices = new ArrayList<>();
+            long now = System.currentTimeMillis();
+            for (String peerId : subscriptions.keySet()) {
+                long seq = lastSent.getOrDefault(peerId, 0L);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("event", "overflow");
+                m.put("peerId", peerId);
+                m.put("seq", seq);
+                m.put("timestamp", now);
+                m.put("reason", "subscriber too slow (more than " + SocketOutbox.MAX_QUEUED_BYTES
+                        + " bytes queued); reconnect and subscribe with after=" + seq);
+                notices.add(json.writeValueAsString(m));
+            }
+            close();
+            slowDropped.increment();
+            return notices;
         }
 
         void subscribe(ManagedPeer peer, long after) {
@@ -104,7 +135,7 @@ public class PeerSocketHandler extends TextWebSocketHandler {
             m.put("seq", e.seq());
             m.put("timestamp", e.timestamp());
             m.putAll(e.data());
-            send(m);
+            send(m, e.peerId(), e.seq());
         }
 
         void close() {
@@ -122,8 +153,24 @@ public class PeerSocketHandler extends TextWebSocketHandler {
     public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
         Session s = sessions.remove(session.getId());
         if (s != null) {
+            s.outbox.closed();
             s.close();
+            queuedMax.accumulate(s.outbox.highWater());
         }
+    }
+
+    private final java.util.concurrent.atomic.LongAccumulator queuedMax =
+            new java.util.concurrent.atomic.LongAccumulator(Math::max, 0);
+
+    /** The most bytes any socket has had queued, open or closed (for tests and diagnostics). */
+    long queuedHighWater() {
+        return Math.max(queuedMax.get(), sessions.values().stream().mapToLong(s -> s.outbox.highWater()).max()
+                .orElse(0));
+    }
+
+    @Override
+    public void destroy() {
+        senders.shutdownNow();
     }
 
     @Override

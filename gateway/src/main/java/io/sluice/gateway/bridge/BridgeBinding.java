@@ -1,10 +1,11 @@
 package io.sluice.gateway.bridge;
 
-import java.util.regex.Pattern;
+import com.google.re2j.Pattern;
 
 /**
- * One declaration: channels whose label matches {@code channels} (a regular expression) go to
- * {@code bridge}, and with {@code events} the peer's events too.
+ * One declaration: channels whose label matches {@code channels} (an RE2 regular expression,
+ * matched in time linear in the label: it cannot backtrack; null: no channel, for a declaration of
+ * events only) go to {@code bridge}, and with {@code events} the peer's events too.
  */
 public record BridgeBinding(Pattern channels, Bridge bridge, java.util.Map<String, String> options, boolean events) {
 
@@ -13,6 +14,6 @@ public record BridgeBinding(Pattern channels, Bridge bridge, java.util.Map<Strin
     }
 
     public boolean matches(String label) {
-        return channels.matcher(label == null ? "" : label).matches();
+        return channels != null && channels.matches(label == null ? "" : label);
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.gateway.bridge;
 
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 import io.sluice.peer.api.error.NotSupportedError;
 import io.sluice.peer.api.error.SyntaxError;
 import io.sluice.peer.api.error.TypeError;
@@ -7,8 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 import org.springframework.stereotype.Component;
 
 /** The bridges this gateway has, by name, and the parsing of bridge declarations. */
@@ -18,8 +18,9 @@ public class Bridges {
     /** Declarations per peer at most. */
     public static final int MAX_BINDINGS = 32;
     /**
-     * Longest channels pattern: compiling a pattern costs time quadratic in its length (64 KiB of
-     * literal text takes seconds in {@link Pattern#compile}), so it is bounded before compiling.
+     * Longest channels pattern. Patterns are RE2 ({@link Pattern}): matching takes time linear in
+     * the label and the pattern (no backtracking, so {@code (a+)+$} is as cheap as {@code a+}), and
+     * labels are at most 65535 bytes, so a match on the event loop is bounded by both.
      */
     public static final int MAX_PATTERN_CHARS = 512;
 
@@ -32,7 +33,8 @@ public class Bridges {
     }
 
     /**
-     * A declaration as the API takes it: a label pattern (regular expression; absent: every
+     * A declaration as the API takes it: a label pattern (an RE2 regular expression: no
+     * backreferences or lookaround; absent: every
      * channel, or none when the declaration carries events), a target bridge, its options
      * ({@code url} and {@code batch} for {@code http}, {@code topic} for {@code kafka}), and whether the peer's
      * events go to the target too.
@@ -80,9 +82,10 @@ public class Bridges {
             }
             Pattern p;
             try {
-                p = Pattern.compile(d.channels() == null ? (events ? "(?!)" : ".*") : d.channels());
+                p = d.channels() == null ? (events ? null : Pattern.compile("(?s).*")) : Pattern.compile(d.channels());
             } catch (PatternSyntaxException e) {
-                throw new SyntaxError("bridge channels pattern does not compile: " + e.getDescription());
+                throw new SyntaxError("bridge channels pattern does not compile (RE2 syntax: no backreferences or "
+                        + "lookaround): " + e.getDescription());
             }
             Map<String, String> options = new TreeMap<>();
             if (d.url() != null) {
@@ -122,7 +125,7 @@ public class Bridges {
                 throw new TypeError("a channel's own bridge declaration has no channels pattern and no events "
                         + "(declare those on the peer)");
             }
-            all.add(d == null ? null : new Declaration(".*", d.target(), d.url(), d.topic(), null, d.batch()));
+            all.add(d == null ? null : new Declaration("(?s).*", d.target(), d.url(), d.topic(), null, d.batch()));
         }
         return resolve(all, owner);
     }

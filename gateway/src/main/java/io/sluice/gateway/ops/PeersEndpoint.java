@@ -90,7 +90,7 @@ public class PeersEndpoint {
             if (url != null && url.indexOf('?') >= 0) {
                 url = url.substring(0, url.indexOf('?')) + "?…";
             }
-            return new BridgeView(b.bridge().name(), b.events() && b.channels().pattern().equals("(?!)") ? null
+            return new BridgeView(b.bridge().name(), b.channels() == null ? null
                     : b.channels().pattern(), b.options().get("topic"), url, b.events());
         }).toList();
     }

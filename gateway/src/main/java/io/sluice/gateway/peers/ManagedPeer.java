@@ -50,8 +50,20 @@ public final class ManagedPeer {
     private final java.util.Set<String> bridged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile Integer maxChannels;
     private volatile java.time.Duration connectTimeout;
+    /** The gateway's {@code sluice.limits.max-channels-per-peer}. */
+    private final int gatewayMaxChannels;
+    /** Guards the check of the channel limit with the insertion it allows, on every path. */
+    private final Object channelLock = new Object();
+    /** Closed channels still answered by id (the newest {@value #CLOSED_KEPT}); older ones are forgotten. */
+    private final java.util.LinkedHashMap<String, RTCDataChannel> closedChannels = new java.util.LinkedHashMap<>();
+    private long channelsRefused;
 
-    ManagedPeer(String id, String owner, Map<String, String> metadata, RTCPeerConnection pc, PeerMeters meters) {
+    /** Closed channels a peer keeps for the API to show; older ones are forgotten. */
+    public static final int CLOSED_KEPT = 32;
+
+    ManagedPeer(String id, String owner, Map<String, String> metadata, RTCPeerConnection pc, PeerMeters meters,
+            int gatewayMaxChannels) {
+        this.gatewayMaxChannels = gatewayMaxChannels;
         this.meters = meters;
         this.id = id;
         this.owner = owner;
@@ -119,6 +131,9 @@ public final class ManagedPeer {
             @Override
             public void onDataChannel(RTCDataChannel channel) {
                 String cid = track(channel);
+                if (cid == null) {
+                    return;
+                }
                 Map<String, Object> data = channelFields(cid, channel);
                 events.publish("datachannel", data);
             }
@@ -148,23 +163,98 @@ public final class ManagedPeer {
     /** As {@link #createDataChannel(String, RTCDataChannelInit)}, with bridges of this channel's own. */
     public String createDataChannel(String label, RTCDataChannelInit init,
             List<io.sluice.gateway.bridge.BridgeBinding> own) {
-        String cid = "dc" + nextChannel.incrementAndGet();
-        if (!own.isEmpty()) {
-            channelBridges.put(cid, List.copyOf(own));
+        synchronized (channelLock) {
+            int limit = channelLimit();
+            if (channels.size() >= limit) {
+                throw new LimitExceededException("this peer has " + channels.size() + " data channels open, its limit "
+                        + "(sluice.limits.max-channels-per-peer, or the peer's limits.maxChannels)", 429);
+            }
+            String cid = "dc" + nextChannel.incrementAndGet();
+            if (!own.isEmpty()) {
+                channelBridges.put(cid, List.copyOf(own));
+            }
+            // The listener gets the channel before it can open: bridges attach on open, on the loop.
+            RTCDataChannel ch;
+            try {
+                ch = pc.createDataChannel(label, init, c -> listenerFor(cid, () -> c));
+            } catch (RuntimeException e) {
+                channelBridges.remove(cid);
+                throw e;
+            }
+            if (ch.readyState() != io.sluice.peer.api.RTCDataChannelState.CLOSED) {
+                channels.put(cid, ch);
+                channelIds.put(ch, cid);
+            } else {
+                remember(cid, ch);
+            }
+            return cid;
         }
-        // The listener gets the channel before it can open: bridges attach on open, on the loop.
-        RTCDataChannel ch = pc.createDataChannel(label, init, c -> listenerFor(cid, () -> c));
-        channels.put(cid, ch);
-        channelIds.put(ch, cid);
+    }
+
+    /**
+     * A channel the remote opened: tracked, or closed at once when the peer holds its limit of open
+     * channels (counted in {@link #channelsRefused()} and told by a {@code channelrefused} event).
+     * Returns its gateway id, or null when refused.
+     */
+    private String track(RTCDataChannel ch) {
+        String cid;
+        synchronized (channelLock) {
+            int limit = channelLimit();
+            if (channels.size() >= limit) {
+                channelsRefused++;
+                cid = null;
+            } else {
+                cid = "dc" + nextChannel.incrementAndGet();
+                channels.put(cid, ch);
+                channelIds.put(ch, cid);
+            }
+        }
+        if (cid == null) {
+            ch.close();
+            meters.channelsRefused.increment();
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("label", ch.label());
+            data.put("id", ch.id());
+            data.put("reason", "the remote opened a data channel above this peer's limit of " + channelLimit()
+                    + " open channels; it was closed");
+            events.publish("channelrefused", data);
+            return null;
+        }
+        ch.addListener(listenerFor(cid, () -> ch));
         return cid;
     }
 
-    private String track(RTCDataChannel ch) {
-        String cid = "dc" + nextChannel.incrementAndGet();
-        channels.put(cid, ch);
-        channelIds.put(ch, cid);
-        ch.addListener(listenerFor(cid, () -> ch));
-        return cid;
+    /** The open channels this peer may have: the gateway's limit, or the peer's own if lower. */
+    public int channelLimit() {
+        Integer own = maxChannels;
+        return own == null ? gatewayMaxChannels : Math.min(gatewayMaxChannels, own);
+    }
+
+    /** Channels the remote opened above the limit, closed at once. */
+    public long channelsRefused() {
+        synchronized (channelLock) {
+            return channelsRefused;
+        }
+    }
+
+    /** A channel closed: forgotten but for a short history of the newest closed ones. */
+    private void forget(String cid) {
+        synchronized (channelLock) {
+            RTCDataChannel ch = channels.remove(cid);
+            channelBridges.remove(cid);
+            bridged.remove(cid);
+            if (ch != null) {
+                channelIds.remove(ch);
+                remember(cid, ch);
+            }
+        }
+    }
+
+    private void remember(String cid, RTCDataChannel ch) {
+        closedChannels.put(cid, ch);
+        if (closedChannels.size() > CLOSED_KEPT) {
+            closedChannels.remove(closedChannels.keySet().iterator().next());
+        }
     }
 
     private DataChannelListener listenerFor(String cid, java.util.function.Supplier<RTCDataChannel> channel) {
@@ -236,6 +326,7 @@ public final class ManagedPeer {
             @Override
             public void onClose() {
                 events.publish("close", channelRef(cid, ch()));
+                forget(cid);
             }
         };
     }
@@ -275,17 +366,31 @@ public final class ManagedPeer {
         events.publish(type, data);
     }
 
-    /** The channel with this gateway id, or null. */
+    /** The channel with this gateway id (open, or among the newest closed), or null. */
     public RTCDataChannel channel(String cid) {
-        return channels.get(cid);
+        RTCDataChannel ch = channels.get(cid);
+        if (ch != null) {
+            return ch;
+        }
+        synchronized (channelLock) {
+            return closedChannels.get(cid);
+        }
     }
 
-    /** Gateway id → channel, in creation order of ids. */
+    /** Gateway id → channel, in creation order of ids: those not closed and the newest closed ones. */
     public Map<String, RTCDataChannel> channels() {
         java.util.TreeMap<String, RTCDataChannel> sorted = new java.util.TreeMap<>(
                 java.util.Comparator.comparingInt((String k) -> Integer.parseInt(k.substring(2))));
-        sorted.putAll(channels);
+        synchronized (channelLock) {
+            sorted.putAll(closedChannels);
+            sorted.putAll(channels);
+        }
         return sorted;
+    }
+
+    /** Channels not yet closed. */
+    public int openChannelCount() {
+        return channels.size();
     }
 
     private static Map<String, Object> candidate(RTCIceCandidate c) {

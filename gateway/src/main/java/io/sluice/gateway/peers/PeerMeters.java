@@ -15,6 +15,7 @@ public final class PeerMeters {
     final Timer setup;
     final Counter closedByTimeout;
     final Counter listenerFailures;
+    final Counter channelsRefused;
 
     private final MeterRegistry registry;
     private final java.util.concurrent.ConcurrentHashMap<String, java.util.Map<String, Long>> seenDrops =
@@ -37,6 +38,9 @@ public final class PeerMeters {
                 .description("Peers closed because they never connected or stayed disconnected").register(registry);
         listenerFailures = Counter.builder("sluice.listener.failures")
                 .description("Exceptions thrown by the gateway's own peer and channel listeners (bugs)")
+                .register(registry);
+        channelsRefused = Counter.builder("sluice.channels.refused")
+                .description("Data channels the remote opened above the peer's limit, closed at once")
                 .register(registry);
     }
 

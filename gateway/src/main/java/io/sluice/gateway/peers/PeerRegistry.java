@@ -157,7 +157,8 @@ public class PeerRegistry implements DisposableBean {
             throw e;
         }
         String id = newId();
-        ManagedPeer peer = new ManagedPeer(id, owner, metadata == null ? Map.of() : metadata, pc, meters);
+        ManagedPeer peer = new ManagedPeer(id, owner, metadata == null ? Map.of() : metadata, pc, meters,
+                properties.limits().maxChannelsPerPeer());
         peers.put(id, peer);
         log.info("peer {} created", id);
         return peer;
@@ -234,8 +235,7 @@ public class PeerRegistry implements DisposableBean {
             switch (s) {
                 case NEW:
                 case CONNECTING: {
-                    java.time.Duration limit = p.connectTimeout() != null ? p.connectTimeout()
-                            : properties.timeouts().connect();
+                    java.time.Duration limit = connectTimeout(p);
                     if (now - p.createdNanos() > limit.toNanos() && in > 0) {
                         meters.closedByTimeout.increment();
                         remove(p, "did not connect within " + limit);
@@ -253,6 +253,17 @@ public class PeerRegistry implements DisposableBean {
                     break;
             }
         }
+    }
+
+    /**
+     * How long {@code p} may take to connect: its own {@code limits.connectTimeoutSeconds} when
+     * shorter, never more than the gateway's {@code sluice.timeouts.connect} (a peer that could ask
+     * for more would hold its slot without ever connecting).
+     */
+    java.time.Duration connectTimeout(ManagedPeer p) {
+        java.time.Duration gateway = properties.timeouts().connect();
+        java.time.Duration own = p.connectTimeout();
+        return own != null && own.compareTo(gateway) < 0 ? own : gateway;
     }
 
     public int size() {
