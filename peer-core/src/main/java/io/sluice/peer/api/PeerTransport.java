@@ -67,6 +67,8 @@ final class PeerTransport {
         final AtomicLong packetsIn = new AtomicLong();
         final AtomicLong bytesIn = new AtomicLong();
         final AtomicLong packetsOut = new AtomicLong();
+        /** DTLS datagrams not sent because consent expired (RFC 7675 §5.1). */
+        final AtomicLong unsentWithoutConsent = new AtomicLong();
         final AtomicLong bytesOut = new AtomicLong();
     }
 
@@ -408,6 +410,12 @@ final class PeerTransport {
     private void sendDtls(byte[] datagram) {
         // After close() this still runs for the close_notify: the sockets close after it.
         loop.execute(() -> {
+            if (agent != null && agent.consentLost()) {
+                // RFC 7675 §5.1: once consent expired, nothing more goes to that address (SCTP's
+                // retransmissions and heartbeats included) until an ICE restart finds a pair again.
+                counters.unsentWithoutConsent.incrementAndGet();
+                return;
+            }
             CandidatePair pair = agent == null ? null : agent.selectedPair();
             if (pair != null) {
                 UdpSocket s = socketFor(pair.local().base());
@@ -432,6 +440,10 @@ final class PeerTransport {
         long transportDrops = counters.dropped.get();
         if (transportDrops > 0) {
             out.merge("udp:unclassified", transportDrops, Long::sum);
+        }
+        long unsent = counters.unsentWithoutConsent.get();
+        if (unsent > 0) {
+            out.merge("udp:unsent-without-consent", unsent, Long::sum);
         }
         if (agent != null) {
             agent.stats().dropped().forEach((k, v) -> out.merge("ice:" + k, v, Long::sum));

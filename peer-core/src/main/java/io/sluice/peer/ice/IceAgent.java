@@ -458,6 +458,14 @@ public final class IceAgent {
     }
 
     /** The pair data goes over, or null. */
+    /**
+     * RFC 7675 §5.1: consent expired on the selected pair, which is then no longer used; nothing but
+     * an ICE restart may send again.
+     */
+    public boolean consentLost() {
+        return consentLost;
+    }
+
     public CandidatePair selectedPair() {
         return selected == null ? null : selected.snapshot();
     }

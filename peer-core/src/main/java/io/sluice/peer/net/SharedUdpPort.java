@@ -23,9 +23,12 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>a STUN request or indication by the first part of its USERNAME, the recipient's ICE
- *       ufrag (RFC 8445 §7.2.2), which also records the 5-tuple for that peer;
+ *       ufrag (RFC 8445 §7.2.2);
  *   <li>a STUN response by the transaction id of the request the peer sent;
- *   <li>anything else (DTLS, RTP) by its 5-tuple, learned from checks in either direction.
+ *   <li>anything else (DTLS, RTP) by its 5-tuple, learned from what the peer itself sends: a
+ *       request to that address, or a success response, which its ICE agent sends only to a
+ *       request that passed its MESSAGE-INTEGRITY check. A request that merely names a peer's ufrag
+ *       (which anyone who saw the SDP knows, from any source address it can forge) routes nothing.
  * </ol>
  *
  * Datagrams nobody claims are dropped and counted. Peers get their datagrams on their own event
@@ -166,12 +169,18 @@ public final class SharedUdpPort implements AutoCloseable {
             if (closed) {
                 return;
             }
-            if (isStun(data) && (data[0] & 0x01) == 0 && (data[1] & 0x10) == 0) { // class bits C1 C0 = 00: request
-                if ((sentRequests.incrementAndGet() & 4095) == 0 || byTransaction.size() >= MAX_TRANSACTIONS) {
-                    expireTransactions(System.nanoTime());
+            if (isStun(data)) {
+                boolean c1 = (data[0] & 0x01) != 0;
+                boolean c0 = (data[1] & 0x10) != 0;
+                if (!c1 && !c0) { // class bits C1 C0 = 00: request
+                    if ((sentRequests.incrementAndGet() & 4095) == 0 || byTransaction.size() >= MAX_TRANSACTIONS) {
+                        expireTransactions(System.nanoTime());
+                    }
+                    byTransaction.put(Txn.of(data), new Pending(this, System.nanoTime()));
+                    learn(new Route(socket.localAddress(), to));
+                } else if (c1 && !c0) { // 10: success response, to a request the peer authenticated
+                    learn(new Route(socket.localAddress(), to));
                 }
-                byTransaction.put(Txn.of(data), new Pending(this, System.nanoTime()));
-                learn(new Route(socket.localAddress(), to));
             }
             socket.send(to, data);
         }
@@ -234,8 +243,6 @@ public final class SharedUdpPort implements AutoCloseable {
                 target = ufrag == null ? null : byUfrag.get(ufrag);
                 if (target == null) {
                     target = byRoute.get(new Route(socket.localAddress(), from)); // consent/indications
-                } else {
-                    target.learn(new Route(socket.localAddress(), from));
                 }
             }
         } else {

@@ -79,4 +79,51 @@ class PeerConnectionLoopbackTest {
             assertThat(p.ra.events).doesNotContain("connectionstatechange:failed", "connectionstatechange:disconnected");
         }
     }
+
+    /**
+     * RFC 7675 §5.1: once consent expires nothing more is sent to that address. B's only event loop
+     * is held, so B answers nothing; A's consent expires, and from then on A sends no datagram,
+     * though its SCTP association still has data to retransmit and heartbeats to send.
+     */
+    @org.junit.jupiter.api.Test
+    void nothingIsSentOnceConsentIsLost() throws Exception {
+        io.sluice.peer.ice.IceConfig ice = io.sluice.peer.ice.IceConfig.builder()
+                .consentInterval(java.time.Duration.ofMillis(200)).disconnectedAfter(java.time.Duration.ofMillis(500))
+                .consentTimeout(java.time.Duration.ofSeconds(2)).build();
+        InetAddress ip = InetAddress.getLoopbackAddress();
+        io.sluice.peer.net.NetworkRuntime runtimeB = io.sluice.peer.net.NetworkRuntime.create(1, 1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        try (PeerPair p = new PeerPair(PeerPair.settings(ip).withIce(ice),
+                PeerPair.settings(ip).withIce(ice).withRuntime(runtimeB))) {
+            RTCDataChannel channel = p.a.createDataChannel("x");
+            p.negotiate(p.a, true);
+            p.awaitConnected();
+            io.sluice.peer.interop.Interop.waitFor(() -> channel.readyState() == RTCDataChannelState.OPEN,
+                    java.time.Duration.ofSeconds(10), "channel open");
+            runtimeB.nextLoop().execute(() -> {
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            // Unacknowledged data: SCTP would retransmit it for as long as the association lives.
+            channel.send(new byte[1000]);
+            io.sluice.peer.interop.Interop.waitFor(() -> p.a.iceConnectionState() == RTCIceConnectionState.FAILED,
+                    java.time.Duration.ofSeconds(10), "consent expired");
+            long sentAtLoss = packetsSent(p.a);
+            Thread.sleep(3000); // covers SCTP's retransmission timeouts and heartbeat interval
+            assertThat(packetsSent(p.a)).as("datagrams sent after consent expired").isEqualTo(sentAtLoss);
+            assertThat(p.a.dropCounts().get(5, TimeUnit.SECONDS)).containsKey("udp:unsent-without-consent");
+            release.countDown(); // B's loop must run to close
+        } finally {
+            release.countDown();
+            runtimeB.close();
+        }
+    }
+
+    private static long packetsSent(RTCPeerConnection pc) throws Exception {
+        return ((Number) pc.getStats().get(5, TimeUnit.SECONDS).ofType("transport").get(0).get("packetsSent"))
+                .longValue();
+    }
 }
