@@ -24,11 +24,17 @@ import org.springframework.util.unit.DataSize;
  * @param inboundHeldPerPartition inbound records held (waiting for their channel) per partition
  *     before the partition's consumption is paused
  * @param inboundHeldBytesPerPartition the same bound in payload bytes
- * @param inboundHeldPerChannel inbound records one channel may have waiting; further records for it go
- *     to the dead-letter topic at once, so one channel never fills its partition's allowance
+ * @param inboundHeldPerChannel inbound records one channel may have waiting. Beyond it, while the
+ *     channel still makes progress (it took a record within {@code inbound-stalled-after}) the
+ *     partition's consumption pauses until it drains (backpressure: a slow reader loses nothing);
+ *     once it stalls, further records for it go to the dead-letter topic at once, so a channel whose
+ *     remote stopped reading holds its partition back for at most {@code inbound-stalled-after}
  * @param inboundHeldBytesPerChannel the same bound in payload bytes
- * @param inboundWaitForChannel how long an inbound record waits for its channel to exist, open and
- *     drain below {@code inbound-buffered-amount} before it goes to the dead-letter topic
+ * @param inboundWaitForChannel how long a channel may go without taking a record (to exist, open and
+ *     drain below {@code inbound-buffered-amount}) before the records it holds go to the dead-letter
+ *     topic
+ * @param inboundStalledAfter a channel that took no record for this long while it holds some is
+ *     stalled: see {@code inbound-held-per-channel}
  * @param connectRetryMax the longest pause between attempts to reach the cluster while the bridge
  *     is not yet in service (attempts start 0.5 s apart and double)
  * @param connectWaitAtStart how long the gateway's start waits for an external cluster to answer
@@ -49,6 +55,7 @@ public record KafkaBridgeProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("100") int inboundHeldPerChannel,
         @DefaultValue("1MB") DataSize inboundHeldBytesPerChannel,
         @DefaultValue("30s") Duration inboundWaitForChannel,
+        @DefaultValue("1s") Duration inboundStalledAfter,
         @DefaultValue("30s") Duration connectRetryMax,
         @DefaultValue("5s") Duration connectWaitAtStart) {
 

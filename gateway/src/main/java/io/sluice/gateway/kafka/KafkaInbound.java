@@ -39,12 +39,13 @@ import org.slf4j.LoggerFactory;
  * A record's offset is committed only once the channel accepted the message (or it went to the
  * dead-letter topic). A channel that is not open yet, or whose bufferedAmount is above
  * {@code inbound-buffered-amount}, holds its records (in order) while other channels' records of the
- * same partition go on, each for at most {@code inbound-wait-for-channel}, and at most
- * {@code inbound-held-per-channel} records ({@code inbound-held-bytes-per-channel} bytes): further
- * records for it are dead-lettered at once. So one channel whose remote stopped reading never pauses
- * the partition it shares with others; only when its channels together hold
- * {@code inbound-held-per-partition} records does that partition's consumption pause, for at most
- * the wait. Records for peers this instance does not hold, for closed channels, that the channel
+ * same partition go on, for at most {@code inbound-wait-for-channel} without progress. A channel
+ * holds at most {@code inbound-held-per-channel} records ({@code inbound-held-bytes-per-channel}
+ * bytes): beyond it the partition's consumption pauses while the channel makes progress (a slow
+ * reader is held back, not dropped), and once it took nothing for {@code inbound-stalled-after} its
+ * further records are dead-lettered at once and the partition goes on: a channel whose remote
+ * stopped reading holds the peers it shares the partition with back for at most that. The partition
+ * pauses as well when its channels together hold {@code inbound-held-per-partition} records. Records for peers this instance does not hold, for closed channels, that the channel
  * refuses, beyond their channel's allowance, or that waited longer than
  * {@code inbound-wait-for-channel}, go to the dead-letter topic with the reason; nothing is skipped
  * silently.
@@ -79,7 +80,6 @@ public final class KafkaInbound implements AutoCloseable {
         final ConsumerRecord<String, byte[]> record;
         /** Peer and channel, read from the headers once: a waiting record is looked at every poll. */
         final Route route;
-        final long firstTried = System.nanoTime();
 
         Item(ConsumerRecord<String, byte[]> record, Route route) {
             this.record = record;
@@ -87,10 +87,11 @@ public final class KafkaInbound implements AutoCloseable {
         }
     }
 
-    /** What one channel (route) of a partition has waiting. */
+    /** What one channel (route) of a partition has waiting, and since when it took nothing. */
     private static final class Backlog {
         int records;
         long bytes;
+        long idleSince = System.nanoTime();
     }
 
     /**
@@ -101,6 +102,8 @@ public final class KafkaInbound implements AutoCloseable {
     private static final class Held {
         final ArrayDeque<Item> items = new ArrayDeque<>();
         final Map<Route, Backlog> perRoute = new HashMap<>();
+        /** Channels whose held records expired: their records go to the dead-letter topic until one is taken. */
+        final Set<Route> stalled = new HashSet<>();
         long bytes;
         long consumedUpTo = -1;
         long committed = -1;
@@ -230,11 +233,24 @@ public final class KafkaInbound implements AutoCloseable {
                 Held h = held.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Held());
                 h.consumedUpTo = r.offset() + 1;
                 Item it = new Item(r, route(r));
-                String full = backlogFull(h.perRoute.get(it.route), size(r));
-                if (full != null) {
-                    deadLetter(r, full);
+                Backlog backlog = h.perRoute.get(it.route);
+                if (backlog == null && h.stalled.contains(it.route)) {
+                    // Stalled before: taken at once if it reads again, else not held at all.
+                    Attempt a = attempt(it, false);
+                    if (a.outcome() == Outcome.DELIVERED) {
+                        h.stalled.remove(it.route);
+                        delivered.increment();
+                    } else {
+                        deadLetter(r, a.outcome() == Outcome.FAILED ? a.reason()
+                                : "its channel stalled: it took no record for " + seconds(stalledAfter()));
+                    }
+                    continue;
+                }
+                String full = backlogFull(backlog, size(r));
+                if (full != null && System.nanoTime() - backlog.idleSince > stalledAfter().toNanos()) {
+                    deadLetter(r, full + " and took none for " + seconds(stalledAfter()));
                 } else {
-                    h.add(it);
+                    h.add(it); // when full, the partition pauses below until the channel drains or stalls
                 }
             }
             Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
@@ -268,11 +284,9 @@ public final class KafkaInbound implements AutoCloseable {
     }
 
     /**
-     * Why a channel that already has {@code backlog} waiting takes no further record of
-     * {@code size} bytes (it goes to the dead-letter topic at once), or null when it does: a
-     * channel holds at most {@code inbound-held-per-channel} records and
-     * {@code inbound-held-bytes-per-channel} bytes, so one that does not drain never fills its
-     * partition's allowance and pauses the peers it shares the partition with.
+     * Why a channel that already has {@code backlog} waiting is full for a further record of
+     * {@code size} bytes, or null when it is not: a channel holds at most
+     * {@code inbound-held-per-channel} records and {@code inbound-held-bytes-per-channel} bytes.
      */
     private String backlogFull(Backlog backlog, long size) {
         if (backlog == null) {
@@ -301,19 +315,33 @@ public final class KafkaInbound implements AutoCloseable {
             if (blocked.contains(it.route)) {
                 continue;
             }
-            Attempt a = attempt(it);
+            Backlog backlog = h.perRoute.get(it.route);
+            boolean expired = System.nanoTime() - backlog.idleSince > kafka.properties().inboundWaitForChannel().toNanos();
+            Attempt a = attempt(it, expired);
             switch (a.outcome()) {
                 case DELIVERED -> {
                     i.remove();
                     h.removed(it);
+                    backlog.idleSince = System.nanoTime();
+                    h.stalled.remove(it.route);
                     delivered.increment();
                 }
                 case FAILED -> {
                     i.remove();
                     h.removed(it);
+                    if (expired) {
+                        h.stalled.add(it.route);
+                    }
                     deadLetter(it.record, a.reason());
                 }
                 case HOLD -> blocked.add(it.route);
+            }
+        }
+        boolean channelFull = false;
+        for (Backlog b : h.perRoute.values()) {
+            if (b.records >= kafka.properties().inboundHeldPerChannel()
+                    || b.bytes >= kafka.properties().inboundHeldBytesPerChannel().toBytes()) {
+                channelFull |= System.nanoTime() - b.idleSince <= stalledAfter().toNanos();
             }
         }
         long next = h.items.isEmpty() ? h.consumedUpTo : h.items.peekFirst().record.offset();
@@ -323,13 +351,44 @@ public final class KafkaInbound implements AutoCloseable {
         }
         int limit = kafka.properties().inboundHeldPerPartition();
         long byteLimit = kafka.properties().inboundHeldBytesPerPartition().toBytes();
-        if (!h.paused && (h.items.size() >= limit || h.bytes >= byteLimit)) {
+        if (h.items.size() >= limit / 2 || h.bytes >= byteLimit / 2) {
+            evictStalled(h);
+        }
+        if (!h.paused && (h.items.size() >= limit || h.bytes >= byteLimit || channelFull)) {
             h.paused = true;
             consumer.pause(List.of(tp));
-        } else if (h.paused && h.items.size() <= limit / 2 && h.bytes <= byteLimit / 2) {
+        } else if (h.paused && h.items.size() <= limit / 2 && h.bytes <= byteLimit / 2 && !channelFull) {
             h.paused = false;
             consumer.resume(List.of(tp));
         }
+    }
+
+    /**
+     * With the partition's allowance half taken, the records of channels that took nothing for
+     * {@code inbound-stalled-after} go to the dead-letter topic now rather than at their expiry:
+     * a stalled channel must not keep its partition paused for the peers it shares it with.
+     */
+    private void evictStalled(Held h) {
+        long now = System.nanoTime();
+        Set<Route> evict = new HashSet<>();
+        h.perRoute.forEach((route, b) -> {
+            if (now - b.idleSince > stalledAfter().toNanos()) {
+                evict.add(route);
+            }
+        });
+        if (evict.isEmpty()) {
+            return;
+        }
+        for (var i = h.items.iterator(); i.hasNext();) {
+            Item it = i.next();
+            if (evict.contains(it.route)) {
+                i.remove();
+                h.removed(it);
+                deadLetter(it.record, "its channel took no record for " + seconds(stalledAfter())
+                        + " while its partition's inbound allowance was half full");
+            }
+        }
+        h.stalled.addAll(evict);
     }
 
     private static long size(ConsumerRecord<String, byte[]> r) {
@@ -353,7 +412,12 @@ public final class KafkaInbound implements AutoCloseable {
         return peer != null ? peer : r.key();
     }
 
-    private Attempt attempt(Item it) {
+    private java.time.Duration stalledAfter() {
+        return kafka.properties().inboundStalledAfter();
+    }
+
+    /** Tries to send {@code it}; {@code expired}: its channel went {@code inbound-wait-for-channel} without taking one. */
+    private Attempt attempt(Item it, boolean expired) {
         ConsumerRecord<String, byte[]> r = it.record;
         String peerId = peerOf(r);
         if (peerId == null) {
@@ -370,7 +434,6 @@ public final class KafkaInbound implements AutoCloseable {
                     + " header");
         }
         RTCDataChannel ch = cid != null ? peer.channel(cid) : byLabel(peer, label);
-        boolean expired = System.nanoTime() - it.firstTried > kafka.properties().inboundWaitForChannel().toNanos();
         if (ch == null || ch.readyState() == RTCDataChannelState.CONNECTING) {
             if (peer.pc().connectionState().spec().equals("closed")) {
                 return Attempt.failed("peer " + peerId + " is closed");

@@ -106,7 +106,8 @@ class KafkaBridgeTest {
                 "{\"bridges\":[{\"target\":\"kafka\",\"events\":true}]}", "x")) {
             List<ConsumerRecord<String, byte[]>> got = records().read("sluice.events",
                     r -> remote.peerId.equals(r.key()) && new String(r.value(), StandardCharsets.UTF_8)
-                            .contains("\"connected\""), 1, Duration.ofSeconds(30));
+                            .contains("\"connected\"") && new String(r.value(), StandardCharsets.UTF_8)
+                            .contains("\"io.sluice.peer.connectionstatechange\""), 1, Duration.ofSeconds(30));
             assertThat(got).isNotEmpty();
             ConsumerRecord<String, byte[]> r = got.get(0);
             assertThat(header(r, "content-type")).startsWith("application/cloudevents+json");
