@@ -13,11 +13,21 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param ice where peers gather and what they advertise
  * @param limits bounds that keep one client from exhausting the gateway
+ * @param dtls DTLS certificates of the peers the gateway creates
  */
 @ConfigurationProperties("sluice")
 @Validated
 public record SluiceProperties(@DefaultValue Ice ice, @DefaultValue Limits limits, @DefaultValue Udp udp,
-        @DefaultValue Timeouts timeouts) {
+        @DefaultValue Timeouts timeouts, @DefaultValue Dtls dtls) {
+
+    /**
+     * @param certificateReuse how long one generated certificate serves the new peers (each DTLS
+     *     handshake still has its own ECDHE keys; as with a TLS server, one identity serves many
+     *     sessions): a fresh ECDSA key and certificate cost about as much CPU as the rest of
+     *     answering an offer. 0: a certificate of its own for every peer, as browsers do
+     */
+    public record Dtls(@DefaultValue("60s") Duration certificateReuse) {
+    }
 
     /**
      * @param mode {@code shared}: every peer on one UDP port per address (what a Kubernetes Service

@@ -43,8 +43,11 @@ public class PeerRegistry implements DisposableBean {
     private final SharedUdpPort sharedPort;
 
     private final PeerMeters meters;
-    /** Each peer's DTLS certificate, generated ahead so that creating a peer does not wait for a key. */
-    private final io.sluice.peer.api.CertificatePool certificates = io.sluice.peer.api.CertificatePool.ecdsa(16);
+    /**
+     * Peers' DTLS certificates, generated ahead so that creating a peer does not wait for a key; one
+     * serves the new peers for {@code sluice.dtls.certificate-reuse}.
+     */
+    private final io.sluice.peer.api.CertificatePool certificates;
 
     private final OwnerQuotas quotas;
 
@@ -53,6 +56,8 @@ public class PeerRegistry implements DisposableBean {
         this.properties = properties;
         this.quotas = quotas;
         this.meters = new PeerMeters(meterRegistry);
+        java.time.Duration reuse = properties.dtls().certificateReuse();
+        this.certificates = io.sluice.peer.api.CertificatePool.ecdsa(reuse.isZero() ? 16 : 2, reuse);
         AddressFilter filter = addressFilter(properties.ice());
         PeerConnectionSettings s = PeerConnectionSettings.defaults().withAddressFilter(filter)
                 .withSocketBufferBytes(properties.udp().socketBufferBytes())

@@ -56,6 +56,16 @@ public class SecurityConfiguration {
     /** The API, as the router matches it. */
     static final RequestMatcher API = PathPatternRequestMatcher.withDefaults().matcher("/v1/**");
 
+    /**
+     * No observation (timer, span, events) around each security filter and authorization: per request
+     * that cost more CPU than the gateway's own work of answering an offer. Requests stay observed
+     * as a whole ({@code http.server.requests}), and refusals are logged and counted by the filters.
+     */
+    @Bean
+    public org.springframework.security.config.observation.SecurityObservationSettings securityObservationSettings() {
+        return org.springframework.security.config.observation.SecurityObservationSettings.noObservations();
+    }
+
     @Bean
     public ApiKeys apiKeys(SecurityProperties properties) {
         return new ApiKeys(properties);

@@ -12,6 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * certificates ready, never on a network loop or the handshake pool; each certificate is handed out
  * once. When the pool is empty (a burst of new peers) {@link #take()} generates on the caller's
  * thread, as a peer connection without a pool would.
+ * <p>
+ * With a reuse period, one certificate serves every {@link #take()} for that long (as one TLS
+ * server identity serves many sessions; each DTLS handshake still agrees its own ECDHE keys), so
+ * the key generation is paid once per period rather than once per peer connection.
  */
 public final class CertificatePool implements AutoCloseable {
 
@@ -20,9 +24,21 @@ public final class CertificatePool implements AutoCloseable {
     private final RandomSource random;
     private final Thread filler;
     private final AtomicLong generatedInline = new AtomicLong();
+    private final long reuseMillis;
+    private RTCCertificate shared;
+    private long sharedSince;
     private volatile boolean closed;
 
     public CertificatePool(int size, RTCCertificate.KeygenAlgorithm algorithm) {
+        this(size, algorithm, java.time.Duration.ZERO);
+    }
+
+    /** {@code reuse}: how long one certificate serves every caller; zero: each is handed out once. */
+    public CertificatePool(int size, RTCCertificate.KeygenAlgorithm algorithm, java.time.Duration reuse) {
+        if (reuse.isNegative()) {
+            throw new IllegalArgumentException("reuse must not be negative: " + reuse);
+        }
+        this.reuseMillis = reuse.toMillis();
         if (size < 1 || size > 1024) {
             throw new IllegalArgumentException("size must be 1..1024: " + size);
         }
@@ -40,6 +56,11 @@ public final class CertificatePool implements AutoCloseable {
         return new CertificatePool(size, RTCCertificate.KeygenAlgorithm.ecdsaP256());
     }
 
+    /** ECDSA P-256 certificates, each serving every caller for {@code reuse}. */
+    public static CertificatePool ecdsa(int size, java.time.Duration reuse) {
+        return new CertificatePool(size, RTCCertificate.KeygenAlgorithm.ecdsaP256(), reuse);
+    }
+
     private void fill() {
         try {
             while (!closed) {
@@ -50,8 +71,25 @@ public final class CertificatePool implements AutoCloseable {
         }
     }
 
-    /** A certificate no one else has been given: a ready one, or one generated now. */
+    /**
+     * A certificate no one else has been given (a ready one, or one generated now); with a reuse
+     * period, the one current for that period.
+     */
     public RTCCertificate take() {
+        if (reuseMillis == 0) {
+            return fresh();
+        }
+        long now = System.currentTimeMillis();
+        synchronized (this) {
+            if (shared == null || now - sharedSince >= reuseMillis || shared.dtls().isExpired(now)) {
+                shared = fresh();
+                sharedSince = System.currentTimeMillis(); // the period starts once it exists
+            }
+            return shared;
+        }
+    }
+
+    private RTCCertificate fresh() {
         RTCCertificate c = ready.poll();
         if (c != null && !c.dtls().isExpired(System.currentTimeMillis())) {
             return c;

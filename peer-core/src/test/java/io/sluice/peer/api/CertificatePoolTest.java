@@ -31,4 +31,20 @@ class CertificatePoolTest {
         }
         assertThatThrownBy(() -> CertificatePool.ecdsa(0)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void withAReusePeriodOneCertificateServesEveryCallerUntilItEnds() throws Exception {
+        try (CertificatePool pool = CertificatePool.ecdsa(2, Duration.ofMillis(300))) {
+            RTCCertificate first = pool.take();
+            for (int i = 0; i < 10; i++) {
+                assertThat(pool.take()).isSameAs(first);
+            }
+            Thread.sleep(400);
+            RTCCertificate next = pool.take();
+            assertThat(next.dtls().fingerprint().toSdp()).isNotEqualTo(first.dtls().fingerprint().toSdp());
+            assertThat(pool.take()).isSameAs(next);
+        }
+        assertThatThrownBy(() -> CertificatePool.ecdsa(2, Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }
