@@ -100,7 +100,7 @@ public final class DtlsCertificate {
             KeyPairGenerator kpg;
             String sigAlg;
             if (keyType == KeyType.ECDSA_P256) {
-                kpg = KeyPairGenerator.getInstance("EC");
+                kpg = KeyPairGenerator.getInstance("EC", EcFastCrypto.BC); // ~10x SunEC's speed on JDK 17
                 kpg.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
                 sigAlg = "SHA256withECDSA";
             } else {
@@ -109,6 +109,10 @@ public final class DtlsCertificate {
                 sigAlg = "SHA256withRSA";
             }
             KeyPair kp = kpg.generateKeyPair();
+            JcaContentSignerBuilder signer = new JcaContentSignerBuilder(sigAlg);
+            if (keyType == KeyType.ECDSA_P256) {
+                signer.setProvider(EcFastCrypto.BC);
+            }
 
             byte[] serialBytes = new byte[8];
             random.nextBytes(serialBytes);
@@ -123,7 +127,7 @@ public final class DtlsCertificate {
             Date notAfter = new Date(nowMillis + validity.toMillis());
             X509CertificateHolder holder = new JcaX509v3CertificateBuilder(
                     name, serial, notBefore, notAfter, name, kp.getPublic())
-                    .build(new JcaContentSignerBuilder(sigAlg).build(kp.getPrivate()));
+                    .build(signer.build(kp.getPrivate()));
             return new DtlsCertificate(toX509(holder.getEncoded()), kp.getPrivate());
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("certificate generation failed", e);

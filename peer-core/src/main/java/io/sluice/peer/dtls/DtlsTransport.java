@@ -26,7 +26,6 @@ import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsFatalAlertReceived;
 import org.bouncycastle.tls.TlsTimeoutException;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
-import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -129,12 +128,10 @@ public final class DtlsTransport {
         this.outbound = outbound;
         this.listener = listener;
         this.logPrefix = "dtls#" + IDS.incrementAndGet() + " " + (role == DtlsRole.CLIENT ? "client" : "server") + ": ";
-        this.crypto = CRYPTO.create(new SecureRandom());
+        this.crypto = EcFastCrypto.tlsCrypto(new SecureRandom());
         this.adapter = new Adapter();
     }
 
-    /** JCA crypto over the default providers (SunJCE AES-GCM uses AES-NI/CLMUL intrinsics). */
-    private static final JcaTlsCryptoProvider CRYPTO = new JcaTlsCryptoProvider();
 
     // ---------------------------------------------------------------- public API
 
