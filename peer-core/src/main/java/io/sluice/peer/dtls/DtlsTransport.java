@@ -161,7 +161,7 @@ public final class DtlsTransport {
         try {
             handshakeExecutor.execute(this::runHandshake);
         } catch (RejectedExecutionException e) {
-            fail("handshake executor rejected the task");
+            fail("handshake refused: " + e.getMessage());
         }
     }
 
