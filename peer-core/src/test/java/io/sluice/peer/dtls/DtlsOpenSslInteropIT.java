@@ -120,6 +120,17 @@ class DtlsOpenSslInteropIT {
         }
     }
 
+    /** Our transport on a loopback socket of its own that feeds it, expecting the given fingerprints. */
+    private Udp ours(DtlsRole role, DtlsCertificate cert, SocketAddress peer, DtlsTestLink.Recorder rec,
+            List<DtlsFingerprint> remoteFingerprints) throws Exception {
+        Udp udp = new Udp(peer);
+        cleanup.add(udp);
+        udp.transport = new DtlsTransport(role, cert, DtlsConfig.defaults(), ex.handshakePool, ex.events, udp::send, rec);
+        udp.reader.start();
+        udp.transport.setRemoteFingerprints(remoteFingerprints);
+        return udp;
+    }
+
     private Process openssl(BlockingQueue<String> lines, String... args) throws Exception {
         return openssl(java.util.Map.of(), lines, args);
     }
@@ -222,14 +233,10 @@ class DtlsOpenSslInteropIT {
                 "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "56", "-naccept", "1");
         awaitLine(out, "ACCEPT", seen);
 
-        Udp udp = new Udp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        cleanup.add(udp);
         DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
-        DtlsTransport t = new DtlsTransport(DtlsRole.CLIENT, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
-                udp::send, rec);
-        udp.transport = t;
-        udp.reader.start();
-        t.setRemoteFingerprints(List.of(theirs.fingerprint()));
+        Udp udp = ours(DtlsRole.CLIENT, ours, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), rec,
+                List.of(theirs.fingerprint()));
+        DtlsTransport t = udp.transport;
         t.start();
         assertThat(rec.await(DtlsState.CONNECTED, Duration.ofSeconds(15))).as("connected; " + t.failureReason()).isTrue();
         assertThat(t.srtpProfile()).contains(SrtpProfile.AEAD_AES_128_GCM);
@@ -263,14 +270,10 @@ class DtlsOpenSslInteropIT {
         Path pem = dir.resolve("client.pem");
         Files.writeString(pem, theirs.toPem());
 
-        Udp udp = new Udp(null);
-        cleanup.add(udp);
         DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
-        DtlsTransport t = new DtlsTransport(DtlsRole.SERVER, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
-                udp::send, rec);
-        udp.transport = t;
-        udp.reader.start();
-        t.setRemoteFingerprints(List.of(theirs.fingerprint("sha-1"), theirs.fingerprint("sha-384")));
+        Udp udp = ours(DtlsRole.SERVER, ours, null, rec,
+                List.of(theirs.fingerprint("sha-1"), theirs.fingerprint("sha-384")));
+        DtlsTransport t = udp.transport;
         t.start();
 
         BlockingQueue<String> out = new LinkedBlockingQueue<>();
@@ -322,14 +325,9 @@ class DtlsOpenSslInteropIT {
         DtlsCertificate theirs = DtlsCertificate.generate(NOW, RandomSource.secure());
         Path pem = dir.resolve("client.pem");
         Files.writeString(pem, theirs.toPem());
-        Udp udp = new Udp(null);
-        cleanup.add(udp);
         DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
-        DtlsTransport t = new DtlsTransport(DtlsRole.SERVER, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
-                udp::send, rec);
-        udp.transport = t;
-        udp.reader.start();
-        t.setRemoteFingerprints(List.of(theirs.fingerprint()));
+        Udp udp = ours(DtlsRole.SERVER, ours, null, rec, List.of(theirs.fingerprint()));
+        DtlsTransport t = udp.transport;
         t.start();
         List<String> args = new ArrayList<>(List.of("s_client", "-dtls1_2", "-connect", "127.0.0.1:" + udp.port(),
                 "-cert", pem.toString(), "-msg"));
@@ -372,14 +370,10 @@ class DtlsOpenSslInteropIT {
         openssl(withoutExtendedMasterSecret(), out, "s_server", "-dtls1_2", "-accept", "127.0.0.1:" + port, "-cert",
                 pem.toString(), "-naccept", "1");
         awaitLine(out, "ACCEPT", seen);
-        Udp udp = new Udp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        cleanup.add(udp);
         DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
-        DtlsTransport t = new DtlsTransport(DtlsRole.CLIENT, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
-                udp::send, rec);
-        udp.transport = t;
-        udp.reader.start();
-        t.setRemoteFingerprints(List.of(theirs.fingerprint()));
+        Udp udp = ours(DtlsRole.CLIENT, ours, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), rec,
+                List.of(theirs.fingerprint()));
+        DtlsTransport t = udp.transport;
         t.start();
         awaitOutcome(t);
         assertThat(t.state()).as(t.failureReason()).isEqualTo(DtlsState.FAILED);
