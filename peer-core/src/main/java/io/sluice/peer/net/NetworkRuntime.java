@@ -39,7 +39,10 @@ public final class NetworkRuntime implements AutoCloseable {
     public static final int DEFAULT_CONCURRENT_HANDSHAKES = 256;
     /** Handshakes waiting for a thread in the shared runtime; beyond it they are refused. */
     public static final int DEFAULT_HANDSHAKE_QUEUE = 1024;
-    /** Handshakes in progress or waiting at once with one remote IP address (many clients can share a NAT). */
+    /**
+     * Handshakes in progress or waiting with one remote IP address beyond which, while every thread
+     * is busy, it gets no more (many clients can share a NAT, so this applies only under pressure).
+     */
     public static final int DEFAULT_HANDSHAKES_PER_SOURCE = 64;
     private static final int UTILITY_THREADS = 2;
     private static final int UTILITY_QUEUE = 256;
@@ -144,21 +147,26 @@ public final class NetworkRuntime implements AutoCloseable {
     }
 
     /**
-     * Runs a handshake with {@code source} on the handshake pool, within the per-source bound.
+     * Runs a handshake with {@code source} on the handshake pool. While the pool has a free thread
+     * any source may use it (many peers behind one address, a load test); once every thread is
+     * busy, a source that already has its share of handshakes running or waiting gets no more, so
+     * one address cannot take the pool from the others.
      *
-     * @throws RejectedExecutionException when {@code source} has as many handshakes running or
-     *     waiting as allowed, or the pool and its queue are full
+     * @throws RejectedExecutionException when every thread is busy and {@code source} has its
+     *     share, or the pool and its queue are full
      */
     public void executeHandshake(InetAddress source, Runnable handshake) {
+        boolean busy = blockingPool.getActiveCount() + blockingPool.getQueue().size()
+                >= blockingPool.getMaximumPoolSize();
         int[] now = new int[1];
         handshakesBySource.compute(source, (k, v) -> {
             now[0] = v == null ? 1 : v + 1;
-            return now[0] > handshakesPerSource ? v : Integer.valueOf(now[0]);
+            return busy && now[0] > handshakesPerSource ? v : Integer.valueOf(now[0]);
         });
-        if (now[0] > handshakesPerSource) {
+        if (busy && now[0] > handshakesPerSource) {
             handshakesRefused.incrementAndGet();
-            throw new RejectedExecutionException("too many DTLS handshakes with " + source.getHostAddress()
-                    + " at once (" + handshakesPerSource + ")");
+            throw new RejectedExecutionException("every DTLS handshake thread is busy and " + source.getHostAddress()
+                    + " already has its share (" + handshakesPerSource + ")");
         }
         try {
             blockingPool.execute(() -> {

@@ -39,33 +39,36 @@ class HandshakePoolTest {
     }
 
     @Test
-    void oneSourceCannotTakeMoreThanItsShare() throws Exception {
-        try (NetworkRuntime rt = NetworkRuntime.create(1, 8, 8, 2)) {
+    void whenEveryThreadIsBusyOneSourceGetsNoMoreThanItsShare() throws Exception {
+        try (NetworkRuntime rt = NetworkRuntime.create(1, 2, 8, 1)) {
             CountDownLatch release = new CountDownLatch(1);
             Runnable hold = () -> await(release);
             InetAddress flood = InetAddress.getByName("127.0.0.2");
             InetAddress other = InetAddress.getByName("127.0.0.3");
             rt.executeHandshake(flood, hold);
+            // a free thread: the same source may take it beyond its share
             rt.executeHandshake(flood, hold);
+            waitUntil(() -> rt.handshakeStats().running() == 2);
             assertThatThrownBy(() -> rt.executeHandshake(flood, hold)).isInstanceOf(RejectedExecutionException.class)
                     .hasMessageContaining("127.0.0.2");
             CountDownLatch otherRan = new CountDownLatch(1);
-            rt.executeHandshake(other, otherRan::countDown);
-            assertThat(otherRan.await(5, TimeUnit.SECONDS)).as("another source still gets a thread").isTrue();
+            rt.executeHandshake(other, otherRan::countDown); // another source still gets in (it waits for a thread)
+            assertThat(rt.handshakeStats().waiting()).isEqualTo(1);
             release.countDown();
-            // the source's share comes back when its handshakes end
+            assertThat(otherRan.await(5, TimeUnit.SECONDS)).as("the other source's handshake ran").isTrue();
+            // the flood's share comes back when its handshakes end
+            waitUntil(() -> rt.handshakeStats().running() == 0);
             CountDownLatch again = new CountDownLatch(1);
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (true) {
-                try {
-                    rt.executeHandshake(flood, again::countDown);
-                    break;
-                } catch (RejectedExecutionException e) {
-                    assertThat(System.nanoTime()).isLessThan(end);
-                    Thread.sleep(5);
-                }
-            }
+            rt.executeHandshake(flood, again::countDown);
             assertThat(again.await(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier c) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (!c.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition in time").isLessThan(end);
+            Thread.sleep(5);
         }
     }
 
