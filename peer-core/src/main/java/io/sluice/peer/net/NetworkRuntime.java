@@ -15,7 +15,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -76,12 +75,49 @@ public final class NetworkRuntime implements AutoCloseable {
         log.debug("network runtime: {} loops, transport {}", loops, epoll ? "epoll" : "nio");
     }
 
+    /**
+     * Up to {@code threads} threads made on demand (an idle one is reused first) before anything
+     * waits; then up to {@code queue} tasks wait; beyond that tasks are refused.
+     */
     private static ThreadPoolExecutor boundedPool(int threads, int queue, String name) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 5, TimeUnit.SECONDS,
-                queue == 0 ? new SynchronousQueue<>() : new LinkedBlockingQueue<>(queue), daemonThreads(name),
-                new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
+        ThreadFirstQueue q = new ThreadFirstQueue(queue);
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(0, threads, 5, TimeUnit.SECONDS, q, daemonThreads(name),
+                (r, executor) -> {
+                    if (executor.isShutdown() || !q.enqueue(r)) {
+                        throw new RejectedExecutionException("pool and queue are full (" + threads + " running, "
+                                + q.size() + " waiting)");
+                    }
+                });
+        q.pool = pool;
         return pool;
+    }
+
+    /**
+     * A queue that says "full" while the pool can still make a thread and none is idle, so the
+     * pool makes one (a plain queue in front of a pool makes threads only once it is full); the
+     * rejection handler then queues for real, within the bound.
+     */
+    private static final class ThreadFirstQueue extends LinkedBlockingQueue<Runnable> {
+        private static final long serialVersionUID = 1L;
+        private final int bound;
+        transient ThreadPoolExecutor pool;
+
+        ThreadFirstQueue(int bound) {
+            this.bound = bound;
+        }
+
+        @Override
+        public boolean offer(Runnable r) {
+            ThreadPoolExecutor p = pool;
+            if (p != null && p.getPoolSize() < p.getMaximumPoolSize() && p.getActiveCount() + size() >= p.getPoolSize()) {
+                return false;
+            }
+            return enqueue(r);
+        }
+
+        synchronized boolean enqueue(Runnable r) {
+            return size() < bound && super.offer(r);
+        }
     }
 
     /**
@@ -179,8 +215,7 @@ public final class NetworkRuntime implements AutoCloseable {
         } catch (RejectedExecutionException e) {
             release(source);
             handshakesRefused.incrementAndGet();
-            throw new RejectedExecutionException("DTLS handshake pool and queue are full ("
-                    + blockingPool.getMaximumPoolSize() + " running, " + blockingPool.getQueue().size() + " waiting)");
+            throw new RejectedExecutionException("DTLS handshake " + e.getMessage());
         }
     }
 
