@@ -2,6 +2,7 @@
 # Runs one of peer-core's benchmark programs (io.sluice.peer.bench.*) on the test classpath.
 #   bench/peer-core.sh ConnectTimeBenchmark [runs]        (root and Chromium: see peer-core's interop README)
 #   bench/peer-core.sh IdleConnectionsBenchmark [connections]
+#   bench/peer-core.sh DtlsFloodBenchmark [runs] [flood sources] [hellos/ms per source]   (setup time under a ClientHello flood)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 name=${1:?benchmark class name, e.g. ConnectTimeBenchmark}; shift

@@ -14,6 +14,7 @@ import io.sluice.peer.ice.IceConfig;
 import io.sluice.peer.ice.IceEvent;
 import io.sluice.peer.ice.IceServer;
 import io.sluice.peer.ice.IceState;
+import io.sluice.peer.ice.PairState;
 import io.sluice.peer.ice.Transmit;
 import io.sluice.peer.mux.PacketKind;
 import io.sluice.peer.net.HostAddresses;
@@ -39,7 +40,13 @@ import org.slf4j.LoggerFactory;
 final class PeerTransport {
 
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
-    private static final int MAX_EARLY_DTLS = 16;
+    /**
+     * DTLS datagrams held per peer until their source is validated by ICE or the DTLS transport
+     * exists: a ClientHello may come a moment before our check on that pair succeeds (the remote's
+     * check succeeded first), or before the remote description is applied.
+     */
+    static final int MAX_HELD_DTLS = 8;
+    static final int MAX_HELD_DTLS_BYTES = 16 * 1024;
 
     /** What the transport reports to the peer connection, on the loop. */
     interface Listener {
@@ -63,6 +70,10 @@ final class PeerTransport {
     static final class Counters {
         final AtomicLong stunIn = new AtomicLong();
         final AtomicLong dtlsIn = new AtomicLong();
+        /** DTLS datagrams from a source no ICE pair joins us to, or whose pair failed: dropped. */
+        final AtomicLong dtlsUnvalidated = new AtomicLong();
+        /** DTLS datagrams dropped because the per-peer hold was full. */
+        final AtomicLong dtlsHeldOverflow = new AtomicLong();
         final AtomicLong dropped = new AtomicLong();
         final AtomicLong packetsIn = new AtomicLong();
         final AtomicLong bytesIn = new AtomicLong();
@@ -87,8 +98,14 @@ final class PeerTransport {
 
     private DtlsTransport dtls;
     private DtlsRole dtlsRole;
-    private final ArrayDeque<byte[]> earlyDtls = new ArrayDeque<>();
+    private record Held(UdpSocket socket, InetSocketAddress from, byte[] data) {
+    }
+
+    private final ArrayDeque<Held> heldDtls = new ArrayDeque<>();
+    private int heldDtlsBytes;
     private UdpSocket lastDtlsSocket;
+    /** The remote IP the handshake is with, for the runtime's per-source bound; set before start. */
+    private InetAddress handshakePeer;
     private InetSocketAddress lastDtlsSource;
 
     private ScheduledFuture<?> timer;
@@ -238,23 +255,69 @@ final class PeerTransport {
                 break;
             case DTLS:
                 counters.dtlsIn.incrementAndGet();
-                lastDtlsSocket = socket;
-                lastDtlsSource = from;
-                if (dtls != null) {
-                    if (dtlsRole == DtlsRole.SERVER && dtls.state() == DtlsState.NEW) {
-                        dtls.start();
-                    }
-                    dtls.handleDatagram(data);
-                } else if (earlyDtls.size() < MAX_EARLY_DTLS) {
-                    earlyDtls.add(data);
-                } else {
-                    counters.dropped.incrementAndGet();
-                }
+                onDtlsDatagram(socket, from, data);
                 break;
             default:
                 counters.dropped.incrementAndGet();
                 break;
         }
+    }
+
+    /**
+     * RFC 8445 §12 / RFC 7675: nothing but STUN before a pair is valid. DTLS from a source that a
+     * succeeded (or the selected) pair joins us to goes to the DTLS transport; from a source whose
+     * pair is still being checked it is held (bounded) until the pair succeeds; from anywhere else
+     * it is dropped and counted, and never starts a handshake.
+     */
+    private void onDtlsDatagram(UdpSocket socket, InetSocketAddress from, byte[] data) {
+        PairState gate = agent.pairState(socket.localAddress(), from);
+        if (gate == null || gate == PairState.FAILED) {
+            counters.dtlsUnvalidated.incrementAndGet();
+            return;
+        }
+        if (gate == PairState.SUCCEEDED && dtls != null) {
+            releaseHeldDtls();
+            deliverDtls(socket, from, data);
+            return;
+        }
+        if (heldDtls.size() >= MAX_HELD_DTLS || heldDtlsBytes + data.length > MAX_HELD_DTLS_BYTES) {
+            counters.dtlsHeldOverflow.incrementAndGet();
+            return;
+        }
+        heldDtls.add(new Held(socket, from, data));
+        heldDtlsBytes += data.length;
+    }
+
+    /** Delivers held datagrams whose source is now valid, drops those whose pair failed or went away. */
+    private void releaseHeldDtls() {
+        if (heldDtls.isEmpty() || agent == null) {
+            return;
+        }
+        java.util.Iterator<Held> it = heldDtls.iterator();
+        while (it.hasNext()) {
+            Held h = it.next();
+            PairState gate = agent.pairState(h.socket().localAddress(), h.from());
+            if (gate == PairState.SUCCEEDED && dtls != null) {
+                it.remove();
+                heldDtlsBytes -= h.data().length;
+                deliverDtls(h.socket(), h.from(), h.data());
+            } else if (gate == null || gate == PairState.FAILED) {
+                it.remove();
+                heldDtlsBytes -= h.data().length;
+                counters.dtlsUnvalidated.incrementAndGet();
+            }
+        }
+    }
+
+    /** From a validated source: a server's handshake starts with the peer's first flight. */
+    private void deliverDtls(UdpSocket socket, InetSocketAddress from, byte[] data) {
+        lastDtlsSocket = socket;
+        lastDtlsSource = from;
+        if (dtlsRole == DtlsRole.SERVER && dtls.state() == DtlsState.NEW) {
+            handshakePeer = from.getAddress();
+            dtls.start();
+        }
+        dtls.handleDatagram(data);
     }
 
     /** Sends what the agent queued, reports its events and re-arms the one timer. */
@@ -273,6 +336,7 @@ final class PeerTransport {
         while ((e = agent.pollEvent()) != null) {
             onIceEvent(e);
         }
+        releaseHeldDtls();
         armTimer();
     }
 
@@ -370,7 +434,9 @@ final class PeerTransport {
             return;
         }
         dtlsRole = role;
-        dtls = new DtlsTransport(role, certificate.dtls(), settings.dtls(), settings.runtime().blockingPool(), loop,
+        // one handshake per peer (the transport starts once), within the runtime's per-source bound
+        dtls = new DtlsTransport(role, certificate.dtls(), settings.dtls(),
+                task -> settings.runtime().executeHandshake(handshakePeer, task), loop,
                 this::sendDtls, new DtlsListener() {
                     @Override
                     public void stateChanged(DtlsState state, String reason) {
@@ -385,12 +451,8 @@ final class PeerTransport {
         dtls.setRemoteFingerprints(remoteFingerprints);
         if (role == DtlsRole.CLIENT) {
             startDtlsClientIfReady();
-        } else if (!earlyDtls.isEmpty()) {
-            dtls.start();
         }
-        while (!earlyDtls.isEmpty()) {
-            dtls.handleDatagram(earlyDtls.poll());
-        }
+        releaseHeldDtls();
     }
 
     void updateRemoteFingerprints(List<DtlsFingerprint> fingerprints) {
@@ -400,8 +462,10 @@ final class PeerTransport {
     }
 
     private void startDtlsClientIfReady() {
+        CandidatePair pair;
         if (dtls != null && dtlsRole == DtlsRole.CLIENT && dtls.state() == DtlsState.NEW && agent != null
-                && agent.selectedPair() != null) {
+                && (pair = agent.selectedPair()) != null) {
+            handshakePeer = pair.remote().address().getAddress();
             dtls.start();
         }
     }
@@ -460,6 +524,12 @@ final class PeerTransport {
                 out.merge("dtls:queue-full", d.droppedQueueFull(), Long::sum);
             }
         }
+        if (counters.dtlsUnvalidated.get() > 0) {
+            out.merge("dtls:unvalidated-source", counters.dtlsUnvalidated.get(), Long::sum);
+        }
+        if (counters.dtlsHeldOverflow.get() > 0) {
+            out.merge("dtls:held-full", counters.dtlsHeldOverflow.get(), Long::sum);
+        }
     }
 
     String localUfrag() {
@@ -511,7 +581,8 @@ final class PeerTransport {
                 // no events after close
             }
         }
-        earlyDtls.clear();
+        heldDtls.clear();
+        heldDtlsBytes = 0;
         CompletableFuture<Void> done = new CompletableFuture<>();
         // The close_notify was handed to the loop by dtls.close(); close the sockets after it.
         loop.execute(() -> {

@@ -224,7 +224,7 @@ public final class RTCPeerConnection implements AutoCloseable {
                 }
             }
             return out;
-        }, runtime.blockingPool());
+        }, runtime.utilityPool());
     }
 
     public RTCConfiguration getConfiguration() {
@@ -262,7 +262,7 @@ public final class RTCPeerConnection implements AutoCloseable {
     public static CompletableFuture<RTCCertificate> generateCertificate(RTCCertificate.KeygenAlgorithm algorithm) {
         CompletableFuture<RTCCertificate> out = new CompletableFuture<>();
         try {
-            NetworkRuntime.shared().blockingPool().execute(() -> {
+            NetworkRuntime.shared().utilityPool().execute(() -> {
                 try {
                     out.complete(RTCCertificate.generate(algorithm, System.currentTimeMillis(),
                             io.sluice.peer.time.RandomSource.secure()));
@@ -360,6 +360,8 @@ public final class RTCPeerConnection implements AutoCloseable {
         t.put("bytesReceived", transport.counters.bytesIn.get());
         t.put("packetsSent", transport.counters.packetsOut.get());
         t.put("packetsReceived", transport.counters.packetsIn.get());
+        // Sluice extension: DTLS datagrams dropped because no valid ICE pair joins us to their source
+        t.put("dtlsPacketsDroppedUnvalidatedSource", transport.counters.dtlsUnvalidated.get());
         t.put("iceRole", transport.hasAgent() ? (transport.controlling() ? "controlling" : "controlled") : "unknown");
         t.put("iceLocalUsernameFragment", transport.localUfrag());
         t.put("iceState", iceConnectionState.spec());

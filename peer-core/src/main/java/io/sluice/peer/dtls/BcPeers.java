@@ -32,8 +32,10 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 
 /**
  * The BouncyCastle {@code TlsClient}/{@code TlsServer} of a WebRTC DTLS transport: DTLS 1.2 only,
- * ECDHE with AEAD suites, X25519 and P-256, extended master secret, mutual authentication with
- * self-signed certificates checked against SDP fingerprints only, and {@code use_srtp}.
+ * ECDHE with AEAD suites, X25519 and P-256, extended master secret required in both roles
+ * (RFC 7627: a peer that does not negotiate it fails the handshake), signatures with SHA-2 only (a
+ * peer that offers or uses only SHA-1 fails the handshake), mutual authentication with self-signed
+ * certificates checked against SDP fingerprints only, and {@code use_srtp}.
  */
 final class BcPeers {
 
@@ -79,7 +81,10 @@ final class BcPeers {
 
     static final int[] GROUPS = {NamedGroup.x25519, NamedGroup.secp256r1};
 
-    /** Signature algorithms we accept from the peer, in TLS 1.2 (hash, signature) form. */
+    /**
+     * Signature algorithms we accept from the peer and offer, in TLS 1.2 (hash, signature) form:
+     * SHA-2 only. SHA-1 signatures are refused (RFC 9155 deprecates them in TLS 1.2).
+     */
     static Vector<SignatureAndHashAlgorithm> acceptedSignatureAlgorithms() {
         Vector<SignatureAndHashAlgorithm> v = new Vector<>();
         v.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
@@ -91,8 +96,6 @@ final class BcPeers {
         v.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha512, SignatureAlgorithm.ecdsa));
         v.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha512, SignatureAlgorithm.rsa));
         v.add(SignatureAndHashAlgorithm.rsa_pss_rsae_sha512);
-        v.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha1, SignatureAlgorithm.ecdsa));
-        v.add(new SignatureAndHashAlgorithm(HashAlgorithm.sha1, SignatureAlgorithm.rsa));
         return v;
     }
 
@@ -101,10 +104,11 @@ final class BcPeers {
             throws TlsFatalAlert {
         short sig = keyType == DtlsCertificate.KeyType.ECDSA_P256 ? SignatureAlgorithm.ecdsa : SignatureAlgorithm.rsa;
         if (peerAlgorithms == null) {
-            // RFC 5246 §7.4.1.4.1: no extension means SHA-1 with the key's signature algorithm
-            return new SignatureAndHashAlgorithm(HashAlgorithm.sha1, sig);
+            // RFC 5246 §7.4.1.4.1: no extension means SHA-1 with the key's signature algorithm, which we refuse
+            throw new TlsFatalAlert(AlertDescription.handshake_failure,
+                    "peer sent no signature_algorithms (SHA-1 only), SHA-1 signatures are refused");
         }
-        short[] hashes = {HashAlgorithm.sha256, HashAlgorithm.sha384, HashAlgorithm.sha512, HashAlgorithm.sha1};
+        short[] hashes = {HashAlgorithm.sha256, HashAlgorithm.sha384, HashAlgorithm.sha512};
         for (short h : hashes) {
             SignatureAndHashAlgorithm a = new SignatureAndHashAlgorithm(h, sig);
             if (peerAlgorithms.contains(a)) {
@@ -120,7 +124,7 @@ final class BcPeers {
             }
         }
         throw new TlsFatalAlert(AlertDescription.handshake_failure,
-                "peer accepts no signature algorithm for our " + keyType + " key");
+                "peer accepts no SHA-2 signature algorithm for our " + keyType + " key (SHA-1 is refused)");
     }
 
     static TlsCredentialedSigner signer(TlsContext context, JcaTlsCrypto crypto, DtlsCertificate cert,
@@ -234,6 +238,11 @@ final class BcPeers {
                             chooseSigner(certificate.keyType(), request.getSupportedSignatureAlgorithms()));
                 }
             };
+        }
+
+        @Override
+        public boolean requiresExtendedMasterSecret() {
+            return true; // RFC 7627: without it the handshake fails
         }
 
         @Override
@@ -366,6 +375,11 @@ final class BcPeers {
             }
             return signer(context, crypto, certificate, chooseSigner(certificate.keyType(),
                     context.getSecurityParametersHandshake().getClientSigAlgs()));
+        }
+
+        @Override
+        public boolean requiresExtendedMasterSecret() {
+            return true; // RFC 7627: without it the handshake fails
         }
 
         @Override

@@ -9,7 +9,8 @@ import java.util.List;
  *
  * @param mtu               largest datagram we send; handshake messages are fragmented to fit (default 1200)
  * @param receiveLimit      largest datagram we accept; longer ones are dropped (default 1500)
- * @param handshakeTimeout  the handshake fails if not done within this (default 30 s)
+ * @param handshakeTimeout  the handshake fails if not done within this from its start, waiting for a
+ *                          thread included; its thread is freed then (default 15 s)
  * @param initialRetransmit first flight retransmission timeout, doubled on each retry (default 1 s, RFC 6347 §4.2.4.1)
  * @param inboundQueue      datagrams queued for the handshake before more are dropped (default 64)
  * @param srtpProfiles      profiles offered or accepted in {@code use_srtp}, in preference order; empty
@@ -38,7 +39,7 @@ public record DtlsConfig(int mtu, int receiveLimit, Duration handshakeTimeout, D
     }
 
     public static DtlsConfig defaults() {
-        return new DtlsConfig(1200, 1500, Duration.ofSeconds(30), Duration.ofSeconds(1), 64,
+        return new DtlsConfig(1200, 1500, Duration.ofSeconds(15), Duration.ofSeconds(1), 64,
                 List.of(SrtpProfile.AEAD_AES_128_GCM, SrtpProfile.AEAD_AES_256_GCM,
                         SrtpProfile.AES128_CM_HMAC_SHA1_80, SrtpProfile.AES128_CM_HMAC_SHA1_32));
     }

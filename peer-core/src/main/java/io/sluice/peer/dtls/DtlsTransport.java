@@ -158,7 +158,7 @@ public final class DtlsTransport {
         try {
             handshakeExecutor.execute(this::runHandshake);
         } catch (RejectedExecutionException e) {
-            fail("handshake executor rejected the task");
+            fail("handshake refused: " + e.getMessage());
         }
     }
 
@@ -447,8 +447,12 @@ public final class DtlsTransport {
 
         @Override
         public void alertRaised(short level, short description, String message, Throwable cause) {
+            if (message == null && cause != null) {
+                message = cause.getMessage();
+            }
             if (level == AlertLevel.fatal) {
-                if (reason == null) {
+                // without a message the exception that ends the handshake says more (see runHandshake)
+                if (reason == null && message != null) {
                     reason = "sent fatal alert " + AlertDescription.getText(description)
                             + (message != null ? ": " + message : "");
                 }

@@ -470,6 +470,19 @@ public final class IceAgent {
         return selected == null ? null : selected.snapshot();
     }
 
+    /**
+     * What the pair from {@code localBase} to {@code remote} allows beyond STUN (RFC 8445 §12, RFC
+     * 7675): SUCCEEDED when it is the selected pair or has succeeded a check (the valid list), its
+     * state while it is still to be checked, null when there is no such pair.
+     */
+    public PairState pairState(InetSocketAddress localBase, InetSocketAddress remote) {
+        if (selected != null && selected.local.address().equals(localBase) && selected.remote.address().equals(remote)) {
+            return PairState.SUCCEEDED;
+        }
+        Pair p = findPair(localBase, remote);
+        return p == null ? null : p.state;
+    }
+
     /** Local candidates: hosts, server-reflexive, and peer-reflexive ones learned from checks. */
     public List<Candidate> localCandidates() {
         return List.copyOf(localCandidates);

@@ -120,11 +120,29 @@ class DtlsOpenSslInteropIT {
         }
     }
 
+    /** Our transport on a loopback socket of its own that feeds it, expecting the given fingerprints. */
+    private Udp ours(DtlsRole role, DtlsCertificate cert, SocketAddress peer, DtlsTestLink.Recorder rec,
+            List<DtlsFingerprint> remoteFingerprints) throws Exception {
+        Udp udp = new Udp(peer);
+        cleanup.add(udp);
+        udp.transport = new DtlsTransport(role, cert, DtlsConfig.defaults(), ex.handshakePool, ex.events, udp::send, rec);
+        udp.reader.start();
+        udp.transport.setRemoteFingerprints(remoteFingerprints);
+        return udp;
+    }
+
     private Process openssl(BlockingQueue<String> lines, String... args) throws Exception {
+        return openssl(java.util.Map.of(), lines, args);
+    }
+
+    private Process openssl(java.util.Map<String, String> env, BlockingQueue<String> lines, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>();
         cmd.add("openssl");
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
         cleanup.add(p::destroyForcibly);
         DtlsTestLink.daemon(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -215,14 +233,10 @@ class DtlsOpenSslInteropIT {
                 "-keymatexport", "EXTRACTOR-dtls_srtp", "-keymatexportlen", "56", "-naccept", "1");
         awaitLine(out, "ACCEPT", seen);
 
-        Udp udp = new Udp(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-        cleanup.add(udp);
         DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
-        DtlsTransport t = new DtlsTransport(DtlsRole.CLIENT, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
-                udp::send, rec);
-        udp.transport = t;
-        udp.reader.start();
-        t.setRemoteFingerprints(List.of(theirs.fingerprint()));
+        Udp udp = ours(DtlsRole.CLIENT, ours, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), rec,
+                List.of(theirs.fingerprint()));
+        DtlsTransport t = udp.transport;
         t.start();
         assertThat(rec.await(DtlsState.CONNECTED, Duration.ofSeconds(15))).as("connected; " + t.failureReason()).isTrue();
         assertThat(t.srtpProfile()).contains(SrtpProfile.AEAD_AES_128_GCM);
@@ -256,14 +270,10 @@ class DtlsOpenSslInteropIT {
         Path pem = dir.resolve("client.pem");
         Files.writeString(pem, theirs.toPem());
 
-        Udp udp = new Udp(null);
-        cleanup.add(udp);
         DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
-        DtlsTransport t = new DtlsTransport(DtlsRole.SERVER, ours, DtlsConfig.defaults(), ex.handshakePool, ex.events,
-                udp::send, rec);
-        udp.transport = t;
-        udp.reader.start();
-        t.setRemoteFingerprints(List.of(theirs.fingerprint("sha-1"), theirs.fingerprint("sha-384")));
+        Udp udp = ours(DtlsRole.SERVER, ours, null, rec,
+                List.of(theirs.fingerprint("sha-1"), theirs.fingerprint("sha-384")));
+        DtlsTransport t = udp.transport;
         t.start();
 
         BlockingQueue<String> out = new LinkedBlockingQueue<>();
@@ -297,5 +307,75 @@ class DtlsOpenSslInteropIT {
 
         t.close();
         assertThat(client.waitFor(10, TimeUnit.SECONDS)).as("s_client exits on close_notify").isTrue();
+    }
+
+    // ------------------------------------------------------------------ what we refuse (RFC 7627, SHA-1)
+
+    /** An OpenSSL configuration whose TLS defaults leave out extended master secret. */
+    private java.util.Map<String, String> withoutExtendedMasterSecret() throws Exception {
+        Path conf = dir.resolve("no-ems.cnf");
+        Files.writeString(conf, "openssl_conf = init\n[init]\nssl_conf = ssl\n[ssl]\nsystem_default = tls\n"
+                + "[tls]\nOptions = -ExtendedMasterSecret\n");
+        return java.util.Map.of("OPENSSL_CONF", conf.toString());
+    }
+
+    /** s_client with {@code env} and {@code extra} arguments against our server: our side must fail. */
+    private void openSslClientIsRefused(java.util.Map<String, String> env, String... extra) throws Exception {
+        DtlsCertificate ours = DtlsCertificate.generate(NOW, RandomSource.secure());
+        DtlsCertificate theirs = DtlsCertificate.generate(NOW, RandomSource.secure());
+        Path pem = dir.resolve("client.pem");
+        Files.writeString(pem, theirs.toPem());
+        DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
+        Udp udp = ours(DtlsRole.SERVER, ours, null, rec, List.of(theirs.fingerprint()));
+        DtlsTransport t = udp.transport;
+        t.start();
+        List<String> args = new ArrayList<>(List.of("s_client", "-dtls1_2", "-connect", "127.0.0.1:" + udp.port(),
+                "-cert", pem.toString(), "-msg"));
+        args.addAll(List.of(extra));
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        openssl(env, out, args.toArray(String[]::new));
+        awaitOutcome(t);
+        List<String> seen = new ArrayList<>();
+        out.drainTo(seen);
+        assertThat(t.state()).as("%s; openssl said:%n%s", t.failureReason(), String.join("\n", seen))
+                .isEqualTo(DtlsState.FAILED);
+    }
+
+    /** Until the handshake connected or ended. */
+    private static void awaitOutcome(DtlsTransport t) {
+        Interop.waitFor(() -> t.state() == DtlsState.CONNECTED || t.state().isTerminal(), Duration.ofSeconds(15),
+                "the handshake's outcome");
+    }
+
+    @Test
+    void openSslClientWithoutExtendedMasterSecretIsRefused() throws Exception {
+        openSslClientIsRefused(withoutExtendedMasterSecret());
+    }
+
+    @Test
+    void openSslClientOfferingOnlySha1SignaturesIsRefused() throws Exception {
+        // security level 0: OpenSSL 3 does not offer SHA-1 signatures otherwise
+        openSslClientIsRefused(java.util.Map.of(), "-sigalgs", "ECDSA+SHA1:RSA+SHA1", "-cipher", "ALL:@SECLEVEL=0");
+    }
+
+    @Test
+    void openSslServerWithoutExtendedMasterSecretIsRefused() throws Exception {
+        DtlsCertificate ours = DtlsCertificate.generate(NOW, RandomSource.secure());
+        DtlsCertificate theirs = DtlsCertificate.generate(NOW, RandomSource.secure());
+        Path pem = dir.resolve("server.pem");
+        Files.writeString(pem, theirs.toPem());
+        int port = freeUdpPort();
+        BlockingQueue<String> out = new LinkedBlockingQueue<>();
+        List<String> seen = new ArrayList<>();
+        openssl(withoutExtendedMasterSecret(), out, "s_server", "-dtls1_2", "-accept", "127.0.0.1:" + port, "-cert",
+                pem.toString(), "-naccept", "1");
+        awaitLine(out, "ACCEPT", seen);
+        DtlsTestLink.Recorder rec = new DtlsTestLink.Recorder();
+        Udp udp = ours(DtlsRole.CLIENT, ours, new InetSocketAddress(InetAddress.getLoopbackAddress(), port), rec,
+                List.of(theirs.fingerprint()));
+        DtlsTransport t = udp.transport;
+        t.start();
+        awaitOutcome(t);
+        assertThat(t.state()).as(t.failureReason()).isEqualTo(DtlsState.FAILED);
     }
 }
