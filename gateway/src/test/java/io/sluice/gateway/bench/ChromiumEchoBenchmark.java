@@ -60,7 +60,10 @@ public final class ChromiumEchoBenchmark {
                     "--server.port=0", "--server.address=" + host, "--sluice.ice.addresses=" + host,
                     "--logging.level.root=WARN", "--logging.level.io.sluice=WARN",
                     "--sluice.limits.requests-per-second=0", "--sluice.bridges.kafka.enabled=false",
-                    "--sluice.timeouts.drain=1s");
+                    "--sluice.timeouts.drain=1s",
+                    // the namespace's host address is not loopback: open on purpose, no keys (the
+                    // page and the gateway are alone in the namespace)
+                    "--sluice.security.open=true");
             int port = Integer.parseInt(app.getEnvironment().getProperty("local.server.port"));
             try (ChromiumBrowser page = ChromiumBrowser.inNamespace(ns).mdns(mdns).scriptTimeout(RUN_LIMIT).start();
                     ChromiumBrowser echo = ChromiumBrowser.inNamespace(ns).mdns(mdns).scriptTimeout(RUN_LIMIT).start()) {
