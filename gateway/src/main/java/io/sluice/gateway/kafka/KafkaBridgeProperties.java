@@ -55,7 +55,7 @@ public record KafkaBridgeProperties(@DefaultValue("true") boolean enabled,
         @DefaultValue("100") int inboundHeldPerChannel,
         @DefaultValue("1MB") DataSize inboundHeldBytesPerChannel,
         @DefaultValue("30s") Duration inboundWaitForChannel,
-        @DefaultValue("1s") Duration inboundStalledAfter,
+        @DefaultValue("10s") Duration inboundStalledAfter,
         @DefaultValue("30s") Duration connectRetryMax,
         @DefaultValue("5s") Duration connectWaitAtStart) {
 

@@ -102,8 +102,8 @@ public final class KafkaInbound implements AutoCloseable {
     private static final class Held {
         final ArrayDeque<Item> items = new ArrayDeque<>();
         final Map<Route, Backlog> perRoute = new HashMap<>();
-        /** Channels whose held records expired: their records go to the dead-letter topic until one is taken. */
-        final Set<Route> stalled = new HashSet<>();
+        /** Channels whose held records were dead-lettered for taking none: since when they took none. */
+        final Map<Route, Long> idleSince = new HashMap<>();
         long bytes;
         long consumedUpTo = -1;
         long committed = -1;
@@ -112,9 +112,24 @@ public final class KafkaInbound implements AutoCloseable {
         void add(Item it) {
             items.add(it);
             bytes += size(it.record);
-            Backlog b = perRoute.computeIfAbsent(it.route, k -> new Backlog());
+            Backlog b = perRoute.computeIfAbsent(it.route, k -> {
+                Backlog n = new Backlog();
+                Long since = idleSince.get(k); // still idle since before its records were dead-lettered
+                if (since != null) {
+                    n.idleSince = since;
+                }
+                return n;
+            });
             b.records++;
             b.bytes += size(it.record);
+        }
+
+        /** Bounded: forgetting only costs a forgotten channel one more pause of its partition. */
+        void rememberIdle(Route r, long since) {
+            if (idleSince.size() >= 10_000) {
+                idleSince.clear();
+            }
+            idleSince.put(r, since);
         }
 
         void removed(Item it) {
@@ -234,18 +249,6 @@ public final class KafkaInbound implements AutoCloseable {
                 h.consumedUpTo = r.offset() + 1;
                 Item it = new Item(r, route(r));
                 Backlog backlog = h.perRoute.get(it.route);
-                if (backlog == null && h.stalled.contains(it.route)) {
-                    // Stalled before: taken at once if it reads again, else not held at all.
-                    Attempt a = attempt(it, false);
-                    if (a.outcome() == Outcome.DELIVERED) {
-                        h.stalled.remove(it.route);
-                        delivered.increment();
-                    } else {
-                        deadLetter(r, a.outcome() == Outcome.FAILED ? a.reason()
-                                : "its channel stalled: it took no record for " + seconds(stalledAfter()));
-                    }
-                    continue;
-                }
                 String full = backlogFull(backlog, size(r));
                 if (full != null && System.nanoTime() - backlog.idleSince > stalledAfter().toNanos()) {
                     deadLetter(r, full + " and took none for " + seconds(stalledAfter()));
@@ -323,14 +326,16 @@ public final class KafkaInbound implements AutoCloseable {
                     i.remove();
                     h.removed(it);
                     backlog.idleSince = System.nanoTime();
-                    h.stalled.remove(it.route);
+                    h.idleSince.remove(it.route);
                     delivered.increment();
                 }
                 case FAILED -> {
                     i.remove();
                     h.removed(it);
                     if (expired) {
-                        h.stalled.add(it.route);
+                        h.rememberIdle(it.route, backlog.idleSince);
+                    } else {
+                        h.idleSince.remove(it.route); // closed, unknown: nothing to wait for
                     }
                     deadLetter(it.record, a.reason());
                 }
@@ -379,6 +384,9 @@ public final class KafkaInbound implements AutoCloseable {
         if (evict.isEmpty()) {
             return;
         }
+        for (Route r : evict) {
+            h.rememberIdle(r, h.perRoute.get(r).idleSince);
+        }
         for (var i = h.items.iterator(); i.hasNext();) {
             Item it = i.next();
             if (evict.contains(it.route)) {
@@ -388,7 +396,6 @@ public final class KafkaInbound implements AutoCloseable {
                         + " while its partition's inbound allowance was half full");
             }
         }
-        h.stalled.addAll(evict);
     }
 
     private static long size(ConsumerRecord<String, byte[]> r) {
